@@ -45,7 +45,7 @@ BB() { echo "$REGISTRY/library/busybox"; }
 }
 
 @test "exit code: command not found -> 127 with a message" {
-        wrun run --rm "$(BB)" no-such-command
+        wrun -127 run --rm "$(BB)" no-such-command
         assert_status 127
         assert_one_error_line
         assert_stderr_matches "no-such-command"
@@ -248,7 +248,8 @@ BB() { echo "$REGISTRY/library/busybox"; }
         assert_output_matches "[Cc]lient"
         assert_output_matches "[Ss]erver"
         local v
-        v=$(grep -o 'AC_INIT(\[wharf\], \[[^]]*\]' "$WHARF_SRCDIR/configure.ac" | sed 's/.*\[//')
+        v=$(sed -n 's/^AC_INIT(\[wharf\], \[\([^]]*\)\].*/\1/p' "$WHARF_SRCDIR/configure.ac")
+        [ -n "$v" ]
         [ "$(grep -c -F "$v" <<< "$output")" -ge 2 ] || { echo "version $v not shown for both"; false; }
 }
 

@@ -109,9 +109,12 @@ show_run() {
         echo "stderr: ${stderr:-}"
 }
 
-# run the CLI, capture status, stdout ($output/$lines) and stderr ($stderr)
+# run the CLI, capture status, stdout ($output/$lines) and stderr ($stderr);
+# an optional first -N is the expected status (as bats' run -N)
 wrun() {
-        run --separate-stderr wharf "$@" </dev/null
+        local expect=()
+        [[ ${1:-} =~ ^-[0-9]+$ ]] && { expect=("$1"); shift; }
+        run "${expect[@]}" --separate-stderr wharf "$@" </dev/null
         show_run "$@"
 }
 
@@ -155,8 +158,8 @@ wharf_pull_ok() {
 }
 
 # Layers and partial state of the graph store.
-graph_layers() { ls -A "$STATE/lib/graph/layers" 2>/dev/null | LC_ALL=C sort; }
-graph_tmp() { ls -A "$STATE/lib/graph/tmp" 2>/dev/null; }
+graph_layers() { ls -A "$STATE/lib/graph/layers" 2>/dev/null | LC_ALL=C sort || true; }
+graph_tmp() { ls -A "$STATE/lib/graph/tmp" 2>/dev/null || true; }
 
 # --- leak check --------------------------------------------------------------
 
@@ -184,17 +187,17 @@ leaked_mounts() {
                         if (mp != dir && index(mp, dir "/") != 1) next
                         if (fstype == "overlay" || fstype == "nsfs" || mp ~ hex)
                                 print fstype, mp
-                }' "/proc/$p/mountinfo" 2>/dev/null
+                }' "/proc/$p/mountinfo" 2>/dev/null || true
         done | sort -u
 }
 
 # Processes of the stack other than dbus-daemon and the daemons, zombies excluded.
-leaked_processes() { "$STACK" ps --state "$STATE" --extra; }
+leaked_processes() { "$STACK" ps --state "$STATE" --extra || true; }
 
 # Runtime files naming a container (netns pins, exec state) under run/exec and run/net.
 leaked_files() {
         find "$STATE/run/exec" "$STATE/run/net" -mindepth 1 -regextype egrep \
-                -regex '.*/[^/]*[0-9a-f]{12,}[^/]*' 2>/dev/null
+                -regex '.*/[^/]*[0-9a-f]{12,}[^/]*' 2>/dev/null || true
 }
 
 # Assert that no container is left behind (waits up to 10 s for teardown).

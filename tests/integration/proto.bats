@@ -32,7 +32,8 @@ check() {       # check NAME (Engine1, Graph1, ...) [INTERFACE]
         kill -STOP "$gpid"
         wharf pull "$REGISTRY/library/busybox" >/dev/null 2>&1 </dev/null &
         pullpid=$!
-        for ((i = 0; i < 50 && -z $path; i++)); do
+        for ((i = 0; i < 50; i++)); do
+                [ -z "$path" ] || break
                 sleep 0.2
                 path=$(busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" --list tree org.wharf.Engine1 2>/dev/null |
                         grep -m1 '^/org/wharf/Engine1/job/') || path=""
