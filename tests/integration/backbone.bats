@@ -274,3 +274,55 @@ BB() { echo "$REGISTRY/library/busybox"; }
         echo "$output"
         [ "$status" -eq 0 ]
 }
+
+@test "the leak check sees a running container (mounts, processes, netns)" {
+        wharf run --rm "$(BB)" sleep 120 </dev/null >/dev/null 2>&1 3>&- &
+        local clipid=$! i
+        for ((i = 0; i < 100; i++)); do
+                [ "$(wharf ps | wc -l)" -ge 2 ] && break
+                sleep 0.1
+        done
+        local m p f
+        m=$(leaked_mounts); p=$(leaked_processes); f=$(leaked_files)
+        printf 'mounts:\n%s\nprocesses:\n%s\nfiles:\n%s\n' "$m" "$p" "$f"
+        [[ $m =~ overlay ]] || { echo "rootfs overlay mount not seen"; false; }
+        [[ $p =~ sleep\ 120 ]] || { echo "container process not seen"; false; }
+        [ -n "$f$(grep nsfs <<< "$m")" ] || { echo "netns pin not seen"; false; }
+        ! assert_no_leaks 1 >/dev/null
+        # kill the container from the host: the CLI returns 128+9
+        kill -9 "$(grep 'sleep 120' <<< "$p" | cut -f1)"
+        local rc=0
+        wait "$clipid" || rc=$?
+        [ "$rc" -eq 137 ] || { echo "cli exit $rc, expected 137"; false; }
+        assert_no_containers
+        assert_no_leaks
+}
+
+@test "tools/stack stop ends a running container and unmounts everything" {
+        wharf run --rm "$(BB)" sleep 300 </dev/null >/dev/null 2>&1 3>&- &
+        local clipid=$! i
+        for ((i = 0; i < 100; i++)); do
+                [ "$(wharf ps | wc -l)" -ge 2 ] && break
+                sleep 0.1
+        done
+        [ -n "$(leaked_mounts)" ]
+        run "$STACK" stop --state "$STATE"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        wait "$clipid" || true
+        [ -z "$("$STACK" mounts --state "$STATE")" ] || { echo "still mounted"; "$STACK" mounts --state "$STATE"; false; }
+        ! grep -qF "$STATE/" /proc/self/mountinfo
+        [ -z "$("$STACK" ps --state "$STATE")" ] || { echo "still running"; "$STACK" ps --state "$STATE"; false; }
+        # back for the next test and teardown_file
+        run "$STACK" start --state "$STATE" --builddir "$WHARF_BUILDDIR"
+        [ "$status" -eq 0 ]
+}
+
+@test "after a stack restart, runs work again and no stale container is running" {
+        wrun run --rm "$(BB)" echo restarted
+        assert_status 0
+        assert_output "restarted"
+        wrun ps
+        assert_status 0
+        [ "${#lines[@]}" -eq 1 ] || { echo "a container still shows as running"; false; }
+}

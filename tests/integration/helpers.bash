@@ -200,13 +200,15 @@ leaked_files() {
                 -regex '.*/[^/]*[0-9a-f]{12,}[^/]*' 2>/dev/null || true
 }
 
-# Assert that no container is left behind (waits up to 10 s for teardown).
+# Assert that no container is left behind (waits up to $1 s, default 10,
+# for teardown to finish).
 assert_no_leaks() {
-        local i m p f
-        for ((i = 0; i < 100; i++)); do
+        local deadline=$((SECONDS + ${1:-10})) m p f
+        while :; do
                 m=$(leaked_mounts); p=$(leaked_processes); f=$(leaked_files)
                 [ -z "$m$p$f" ] && return 0
-                sleep 0.1
+                [ "$SECONDS" -lt "$deadline" ] || break
+                sleep 0.2
         done
         [ -z "$m" ] || printf 'leaked mounts:\n%s\n' "$m"
         [ -z "$p" ] || printf 'leaked processes:\n%s\n' "$p"
