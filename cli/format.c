@@ -20,6 +20,19 @@ char *format_human_size(uint64_t bytes, char buf[static HUMAN_SIZE_MAX]) {
         return buf;
 }
 
+char *format_bytes_size(uint64_t bytes, char buf[static HUMAN_SIZE_MAX]) {
+        static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB" };
+        double size = (double) bytes;
+        size_t i = 0;
+
+        while (size >= 1024.0 && i < ELEMENTSOF(units) - 1) {
+                size /= 1024.0;
+                i++;
+        }
+        snprintf(buf, HUMAN_SIZE_MAX, "%.4g%s", size, units[i]);
+        return buf;
+}
+
 char *format_human_duration(int64_t usec, char buf[static HUMAN_DURATION_MAX]) {
         /* go-units duration.go, with Go's truncating float-to-int conversions */
         double d = (double) usec / (double) USEC_PER_SEC;

@@ -18,6 +18,10 @@
 #define HUMAN_SIZE_MAX 32
 char *format_human_size(uint64_t bytes, char buf[static HUMAN_SIZE_MAX]);
 
+/* BytesSize: binary units, 4 significant digits: "7.764GiB" (docker info's
+ * Total Memory). */
+char *format_bytes_size(uint64_t bytes, char buf[static HUMAN_SIZE_MAX]);
+
 /* HumanDuration: "Less than a second", "1 second", "About a minute",
  * "2 hours", "3 weeks", ... Negative durations read as "Less than a second". */
 #define HUMAN_DURATION_MAX 48

@@ -81,20 +81,53 @@ static int fact_compare(const void *a, const void *b) {
         return strcmp(((const Fact *) a)->key, ((const Fact *) b)->key);
 }
 
-static void fact_print(Fact *f, size_t n, const char *key, const char *indent) {
-        for (size_t i = 0; i < n; i++)
-                if (!f[i].shown && streq(f[i].key, key)) {
-                        printf("%s%s: %s\n", indent, f[i].key, f[i].value);
-                        f[i].shown = true;
+static void fact_print(Fact *f, size_t n, const char *key, const char *label, const char *indent, bool bytes) {
+        for (size_t i = 0; i < n; i++) {
+                char buf[HUMAN_SIZE_MAX];
+                const char *value = f[i].value;
+
+                if (f[i].shown || !streq(f[i].key, key))
+                        continue;
+                if (bytes) {
+                        char *end;
+                        unsigned long long v;
+
+                        errno = 0;
+                        v = strtoull(value, &end, 10);
+                        if (errno == 0 && end != value && *end == 0)
+                                value = format_bytes_size(v, buf);
                 }
+                printf("%s%s: %s\n", indent, label ?: key, value);
+                f[i].shown = true;
+        }
 }
 
 static int info_print_server(sd_bus_message *reply) {
-        /* docker's order for what it shares with us; the rest follows sorted */
-        static const char *const first[] = {
-                "Containers", " Running", " Paused", " Stopped", "Images", "Server Version",
-                "Storage Driver", "Cgroup Driver", "Cgroup Version", "Kernel Version",
-                "Operating System", "OSType", "Architecture", "CPUs", "Total Memory", "Name", "ID",
+        /* the engine names facts as docker's API does; shown with docker
+         * info's labels and in its order, the rest after them, sorted */
+        static const struct {
+                const char *key, *label;
+                bool sub, bytes;
+        } known[] = {
+                { "Containers",        "Containers" },
+                { "ContainersRunning", "Running", .sub = true },
+                { "ContainersPaused",  "Paused",  .sub = true },
+                { "ContainersStopped", "Stopped", .sub = true },
+                { "Images",            "Images" },
+                { "ServerVersion",     "Server Version" },
+                { "Driver",            "Storage Driver" },
+                { "CgroupDriver",      "Cgroup Driver" },
+                { "CgroupVersion",     "Cgroup Version" },
+                { "KernelVersion",     "Kernel Version" },
+                { "OperatingSystem",   "Operating System" },
+                { "OSType",            "OSType" },
+                { "Architecture",      "Architecture" },
+                { "NCPU",              "CPUs" },
+                { "MemTotal",          "Total Memory", .bytes = true },
+                { "Name",              "Name" },
+                { "ID",                "ID" },
+                { "DockerRootDir",     "Wharf Root Dir" },
+                { "RunDir",            "Wharf Run Dir" },
         };
         _cleanup_(table_freep) Table *t = NULL;
         Fact *facts = NULL;
@@ -128,12 +161,10 @@ static int info_print_server(sd_bus_message *reply) {
 
         qsort(facts, n, sizeof(Fact), fact_compare);
         printf("Server:\n");
-        for (size_t i = 0; i < ELEMENTSOF(first); i++) {
-                bool sub = first[i][0] == ' ';
-                fact_print(facts, n, first[i] + sub, sub ? "  " : " ");
-        }
+        for (size_t i = 0; i < ELEMENTSOF(known); i++)
+                fact_print(facts, n, known[i].key, known[i].label, known[i].sub ? "  " : " ", known[i].bytes);
         for (size_t i = 0; i < n; i++)
-                fact_print(facts, n, facts[i].key, " ");
+                fact_print(facts, n, facts[i].key, NULL, " ", false);
 
         /* the point: each backend daemon and how it is doing */
         printf(" Backends:\n");
@@ -151,7 +182,7 @@ static int info_print_server(sd_bus_message *reply) {
                 if (r <= 0)
                         break;
                 if (asprintf(&indented, "  %s", name) < 0 ||
-                    table_add_row(t, (const char *[]) { indented, bus_name, state, version }) < 0) {
+                    table_add_row(t, (const char *[]) { indented, bus_name, state, isempty(version) ? "-" : version }) < 0) {
                         r = -ENOMEM;
                         break;
                 }

@@ -39,6 +39,17 @@ static void test_human_size(void **state) {
         check_size(999999, "1e+03kB");
 }
 
+static void test_bytes_size(void **state) {
+        char buf[HUMAN_SIZE_MAX];
+
+        /* go-units BytesSize */
+        assert_string_equal(format_bytes_size(0, buf), "0B");
+        assert_string_equal(format_bytes_size(1023, buf), "1023B");
+        assert_string_equal(format_bytes_size(1024, buf), "1KiB");
+        assert_string_equal(format_bytes_size(1024 * 1024, buf), "1MiB");
+        assert_string_equal(format_bytes_size(UINT64_C(8336379904), buf), "7.764GiB");
+}
+
 static void check_duration(int64_t usec, const char *expected) {
         char buf[HUMAN_DURATION_MAX];
         assert_string_equal(format_human_duration(usec, buf), expected);
@@ -259,6 +270,7 @@ static void test_table_utf8(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_human_size),
+                cmocka_unit_test(test_bytes_size),
                 cmocka_unit_test(test_human_duration),
                 cmocka_unit_test(test_time_ago),
                 cmocka_unit_test(test_status),
