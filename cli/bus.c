@@ -363,6 +363,12 @@ int job_finish(Job *j, const char *error_prefix, bool dot) {
         int r;
 
         r = job_wait(j);
+        /* shown only when the job succeeded: a failure is one error line */
+        if (r >= 0 && streq_ptr(j->result, "done"))
+                progress_release(&j->progress);
+        else
+                progress_discard(&j->progress);
+
         if (r == -EINTR) {
                 /* as docker does when its client goes away: the job stops too */
                 (void) sd_bus_call_method(j->engine->bus, ENGINE_SERVICE, j->path, JOB_INTERFACE, "Cancel",

@@ -80,7 +80,8 @@ int job_attach(Job *j, sd_bus_message *reply);
 /* Waits for JobRemoved; returns 0 when it came (see result), else as
  * engine_wait. */
 int job_wait(Job *j);
-/* job_wait, then the one error line unless the job ended "done": returns 0,
+/* job_wait, then the one error line unless the job ended "done" (held
+ * progress lines are released on success, dropped on failure): returns 0,
  * -EIO (job failed), -EINTR (interrupted: the job is canceled) or
  * -ECONNRESET (wharfd went away). */
 int job_finish(Job *j, const char *error_prefix, bool dot);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,11 @@ static void progress_clear_status(Progress *p) {
 void progress_done(Progress *p) {
         if (p->f)
                 progress_clear_status(p);
+        if (p->held)
+                fclose(p->held);
+        free(p->held_buf);
+        p->held = NULL;
+        p->held_buf = NULL;
         for (size_t i = 0; i < p->n_ids; i++)
                 free(p->ids[i]);
         free(p->ids);
@@ -92,9 +98,43 @@ void progress_line(Progress *p, const char *line) {
                 progress_remember(p, line, len);
         }
 
-        fprintf(p->f, "%s\n", line);
-        fflush(p->f);
+        fprintf(p->held ?: p->f, "%s\n", line);
+        fflush(p->held ?: p->f);
         p->n_lines++;
+}
+
+int progress_hold(Progress *p) {
+        p->hold = true;
+        if (p->tty || !p->f)
+                return 0;
+        p->held = open_memstream(&p->held_buf, &p->held_size);
+        return p->held ? 0 : -ENOMEM;
+}
+
+void progress_release(Progress *p) {
+        if (p->held) {
+                fclose(p->held);
+                p->held = NULL;
+                if (p->held_size > 0)
+                        fwrite(p->held_buf, 1, p->held_size, p->f);
+                fflush(p->f);
+        }
+        p->hold = false;
+}
+
+void progress_discard(Progress *p) {
+        if (!p->hold || !p->f)
+                return;
+        progress_clear_status(p);
+        if (p->held) {
+                fclose(p->held);
+                p->held = NULL;
+        } else if (p->tty && p->n_lines > 0) {
+                /* up to the first line we printed, and clear to the end */
+                fprintf(p->f, "\033[%zuA\r\033[J", p->n_lines);
+                fflush(p->f);
+        }
+        p->hold = false;
 }
 
 void progress_status(Progress *p, const char *description, double fraction) {

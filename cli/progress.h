@@ -18,6 +18,10 @@ typedef struct Progress {
         size_t n_ids;
         size_t n_lines;         /* lines printed so far */
         bool status_shown;      /* a transient "Description 42%" line is on screen */
+        FILE *held;             /* progress_hold(): lines kept here until released */
+        char *held_buf;
+        size_t held_size;
+        bool hold;
 } Progress;
 
 void progress_init(Progress *p, FILE *f, bool tty);
@@ -28,6 +32,13 @@ void progress_done(Progress *p);
 size_t progress_line_id(const char *line);
 
 void progress_line(Progress *p, const char *line);
+
+/* For a job whose failure must leave exactly one error line: lines are kept
+ * back (not on a terminal) or remembered for erasing (on a terminal) until
+ * progress_release() shows them or progress_discard() drops them. */
+int progress_hold(Progress *p);
+void progress_release(Progress *p);
+void progress_discard(Progress *p);
 
 /* On a terminal: a transient line with the job's overall progress, cleared
  * before the next message. fraction < 0 hides it. */

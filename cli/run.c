@@ -70,6 +70,10 @@ static int container_create(Engine *e, const RunOptions *o, char **ret_id, int *
         *ret_exit = EXIT_ENGINE_ERROR;
 
         r = job_watch(e, stderr, &j);
+        if (r >= 0)
+                /* "Unable to find image" and the pull progress, as docker shows
+                 * them, but only if the create succeeds: an error is one line */
+                r = progress_hold(&j->progress);
         if (r < 0) {
                 engine_print_error(NULL, r, RUN_ERROR_PREFIX, false);
                 return r;

@@ -102,12 +102,62 @@ static void test_status_line(void **state) {
         free(buf);
 }
 
+static void test_hold(void **state) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        Progress p;
+
+        /* not a terminal: nothing shows until released */
+        assert_non_null(f);
+        progress_init(&p, f, false);
+        assert_int_equal(progress_hold(&p), 0);
+        progress_line(&p, "Unable to find image 'busybox:latest' locally");
+        progress_line(&p, "a3ed95caeb02: Pull complete");
+        fflush(f);
+        assert_int_equal(size, 0);
+        progress_release(&p);
+        progress_line(&p, "after");
+        progress_done(&p);
+        fclose(f);
+        assert_string_equal(buf, "Unable to find image 'busybox:latest' locally\n"
+                                 "a3ed95caeb02: Pull complete\n"
+                                 "after\n");
+        free(buf);
+
+        /* discarded: never shown */
+        buf = NULL;
+        f = open_memstream(&buf, &size);
+        progress_init(&p, f, false);
+        assert_int_equal(progress_hold(&p), 0);
+        progress_line(&p, "Unable to find image 'x:latest' locally");
+        progress_discard(&p);
+        progress_done(&p);
+        fclose(f);
+        assert_string_equal(buf, "");
+        free(buf);
+
+        /* a terminal sees the lines at once; discarding wipes them */
+        buf = NULL;
+        f = open_memstream(&buf, &size);
+        progress_init(&p, f, true);
+        assert_int_equal(progress_hold(&p), 0);
+        progress_line(&p, "one");
+        progress_line(&p, "two");
+        progress_discard(&p);
+        progress_done(&p);
+        fclose(f);
+        assert_string_equal(buf, "one\ntwo\n\033[2A\r\033[J");
+        free(buf);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_line_id),
                 cmocka_unit_test(test_plain),
                 cmocka_unit_test(test_tty_redraw),
                 cmocka_unit_test(test_status_line),
+                cmocka_unit_test(test_hold),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
