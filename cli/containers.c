@@ -151,11 +151,11 @@ int cmd_ps(int argc, char *argv[]) {
                         return 0;
                 default:
                         usage_getopt_error("ps", c, argv);
-                        return 1;
+                        return usage_exit_code("ps");
                 }
         if (optind < argc) {
                 usage_error("ps", "'wharf ps' accepts no arguments.");
-                return 1;
+                return usage_exit_code("ps");
         }
 
         if (engine_connect(&e, NULL) < 0)
@@ -228,11 +228,11 @@ int cmd_rm(int argc, char *argv[]) {
                         return 0;
                 default:
                         usage_getopt_error("rm", c, argv);
-                        return 1;
+                        return usage_exit_code("rm");
                 }
         if (optind >= argc) {
                 usage_error("rm", "'wharf rm' requires at least 1 argument.");
-                return 1;
+                return usage_exit_code("rm");
         }
 
         if (engine_connect(&e, NULL) < 0)

@@ -57,11 +57,11 @@ int cmd_pull(int argc, char *argv[]) {
                         return 0;
                 default:
                         usage_getopt_error("pull", c, argv);
-                        return 1;
+                        return usage_exit_code("pull");
                 }
         if (argc - optind != 1) {
                 usage_error("pull", "'wharf pull' requires 1 argument.");
-                return 1;
+                return usage_exit_code("pull");
         }
         name = argv[optind];
 
@@ -120,12 +120,15 @@ static int image_row_compare(const void *a, const void *b) {
         return x->order < y->order ? -1 : x->order > y->order;
 }
 
+static void image_rows_free_one(ImageRow *row) {
+        free(row->id);
+        free(row->repository);
+        free(row->tag);
+}
+
 static void image_rows_free(ImageRow *rows, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                free(rows[i].id);
-                free(rows[i].repository);
-                free(rows[i].tag);
-        }
+        for (size_t i = 0; i < n; i++)
+                image_rows_free_one(rows + i);
         free(rows);
 }
 
@@ -213,6 +216,7 @@ int cmd_images(int argc, char *argv[]) {
         _cleanup_(engine_freep) Engine *e = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(table_freep) Table *t = NULL;
+        _cleanup_(freep) char *filter_repository = NULL, *filter_tag = NULL;
         ImageRow *rows = NULL;
         size_t n = 0;
         bool quiet = false, no_trunc = false;
@@ -233,7 +237,7 @@ int cmd_images(int argc, char *argv[]) {
                         no_trunc = true;
                         break;
                 case 'h':
-                        printf("\nUsage:  wharf images [OPTIONS]\n\n"
+                        printf("\nUsage:  wharf images [OPTIONS] [REPOSITORY[:TAG]]\n\n"
                                "List images\n\n"
                                "Options:\n"
                                "  -a, --all        Show all images\n"
@@ -242,11 +246,34 @@ int cmd_images(int argc, char *argv[]) {
                         return 0;
                 default:
                         usage_getopt_error("images", c, argv);
+                        return usage_exit_code("images");
+                }
+        if (argc - optind > 1) {
+                usage_error("images", "'wharf images' accepts at most 1 argument.");
+                return usage_exit_code("images");
+        }
+        if (optind < argc) {
+                /* compare in the engine's familiar form: "busybox" for docker.io/library/busybox */
+                _cleanup_(reference_done) Reference ref = {};
+                _cleanup_(freep) char *name = NULL;
+
+                if (reference_parse(argv[optind], &ref) < 0) {
+                        fprintf(stderr, "Error: invalid reference format\n");
                         return 1;
                 }
-        if (optind < argc) {
-                usage_error("images", "'wharf images' accepts no arguments.");
-                return 1;
+                name = reference_name(&ref);
+                filter_repository = name ? reference_familiar(name) : NULL;
+                if (!filter_repository) {
+                        fputs("Error: out of memory\n", stderr);
+                        return 1;
+                }
+                if (ref.tag && reference_has_tag_or_digest(argv[optind])) {
+                        filter_tag = strdup(ref.tag);
+                        if (!filter_tag) {
+                                fputs("Error: out of memory\n", stderr);
+                                return 1;
+                        }
+                }
         }
 
         if (engine_connect(&e, NULL) < 0)
@@ -262,6 +289,18 @@ int cmd_images(int argc, char *argv[]) {
                 goto finish;
         }
         qsort(rows, n, sizeof(ImageRow), image_row_compare);
+
+        if (filter_repository) {
+                size_t k = 0;
+
+                for (size_t i = 0; i < n; i++)
+                        if (streq(rows[i].repository, filter_repository) &&
+                            (!filter_tag || streq(rows[i].tag, filter_tag)))
+                                rows[k++] = rows[i];
+                        else
+                                image_rows_free_one(rows + i);
+                n = k;
+        }
 
         if (quiet) {
                 for (size_t i = 0; i < n; i++) {
@@ -332,11 +371,11 @@ int cmd_rmi(int argc, char *argv[]) {
                         return 0;
                 default:
                         usage_getopt_error("rmi", c, argv);
-                        return 1;
+                        return usage_exit_code("rmi");
                 }
         if (optind >= argc) {
                 usage_error("rmi", "'wharf rmi' requires at least 1 argument.");
-                return 1;
+                return usage_exit_code("rmi");
         }
 
         if (engine_connect(&e, NULL) < 0)

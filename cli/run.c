@@ -258,11 +258,11 @@ int cmd_start(int argc, char *argv[]) {
                         return 0;
                 default:
                         usage_getopt_error("start", c, argv);
-                        return EXIT_ENGINE_ERROR;
+                        return usage_exit_code("start");
                 }
         if (optind >= argc) {
                 usage_error("start", "'wharf start' requires at least 1 argument.");
-                return EXIT_ENGINE_ERROR;
+                return usage_exit_code("start");
         }
         if ((attach || interactive) && argc - optind > 1) {
                 fputs(RUN_ERROR_PREFIX "you cannot start and attach multiple containers at once\n", stderr);
