@@ -85,7 +85,8 @@ int container_list(Engine *e, bool all, const char *error_prefix, bool dot, Cont
                 return r;
         }
 
-        qsort(l, n, sizeof(ContainerInfo), container_compare);
+        if (n > 0)
+                qsort(l, n, sizeof(ContainerInfo), container_compare);
         *ret = l;
         *ret_n = n;
         return 0;

@@ -288,7 +288,8 @@ int cmd_images(int argc, char *argv[]) {
                 fprintf(stderr, "Error: unexpected reply from the engine: %s\n", strerror(-r));
                 goto finish;
         }
-        qsort(rows, n, sizeof(ImageRow), image_row_compare);
+        if (n > 0)
+                qsort(rows, n, sizeof(ImageRow), image_row_compare);
 
         if (filter_repository) {
                 size_t k = 0;

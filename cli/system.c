@@ -159,7 +159,8 @@ static int info_print_server(sd_bus_message *reply) {
         if (r < 0)
                 goto fail;
 
-        qsort(facts, n, sizeof(Fact), fact_compare);
+        if (n > 0)
+                qsort(facts, n, sizeof(Fact), fact_compare);
         printf("Server:\n");
         for (size_t i = 0; i < ELEMENTSOF(known); i++)
                 fact_print(facts, n, known[i].key, known[i].label, known[i].sub ? "  " : " ", known[i].bytes);
