@@ -151,23 +151,22 @@ static int env_teardown(void **state) {
 
 #define SKIP_UNLESS_READY() do { if (!env.bus) skip(); } while (0)
 
-/* IngestLayer, write data into the returned fd, wait for IngestDone. */
-static const char *ingest(const char *data, size_t size, const char *blob, const char *diff,
-                          const char *parent, uint64_t declared, char chain[static DIGEST_STRING_MAX]) {
+/* IngestLayer: returns the write end of the pipe graphd handed out. */
+static int ingest_begin(const char *blob, const char *diff, const char *parent, uint64_t declared,
+                        uint32_t *ret_id) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         sd_bus_error error = SD_BUS_ERROR_NULL;
-        uint32_t id;
         int fd, wfd;
 
         assert_int_equal(sd_bus_call_method(env.bus, DEST, PATH, IFACE, "IngestLayer", &error, &reply,
                                             "sstss", blob, GZIP_MEDIA, declared, diff, parent), 1);
-        assert_int_equal(sd_bus_message_read(reply, "uh", &id, &fd), 1);
+        assert_int_equal(sd_bus_message_read(reply, "uh", ret_id, &fd), 1);
         wfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
         assert_true(wfd >= 0);
-        reply = sd_bus_message_unref(reply);
-        (void) loop_write(wfd, data, size);
-        safe_close(wfd);
+        return wfd;
+}
 
+static const char *ingest_wait(uint32_t id, char chain[static DIGEST_STRING_MAX]) {
         for (int i = 0; i < 1000; i++) {
                 for (size_t j = 0; j < env.n_done; j++)
                         if (env.done[j].id == id) {
@@ -180,6 +179,17 @@ static const char *ingest(const char *data, size_t size, const char *blob, const
         }
         fail_msg("no IngestDone for ingest %u", id);
         return NULL;
+}
+
+/* IngestLayer, write data into the returned fd, wait for IngestDone. */
+static const char *ingest(const char *data, size_t size, const char *blob, const char *diff,
+                          const char *parent, uint64_t declared, char chain[static DIGEST_STRING_MAX]) {
+        uint32_t id;
+        int wfd = ingest_begin(blob, diff, parent, declared, &id);
+
+        (void) loop_write(wfd, data, size);
+        safe_close(wfd);
+        return ingest_wait(id, chain);
 }
 
 static void build(const TarEntry *e, size_t n, char **gz, size_t *gz_size, char blob[static DIGEST_STRING_MAX],
@@ -239,10 +249,22 @@ static void test_end_to_end(void **state) {
         assert_string_equal(chain1, diff1);
         err = ingest(gz2, size2, blob2, diff2, chain1, size2, chain2);
         assert_string_equal(err, "");
-        /* again: the layer is there already, still a success */
-        err = ingest(gz2, size2, blob2, diff2, chain1, size2, chain);
-        assert_string_equal(err, "");
-        assert_string_equal(chain, chain2);
+        /* again, twice at once: the layer is there already (or the other
+         * one wins), each still succeeds */
+        {
+                uint32_t a, b;
+                int fa = ingest_begin(blob2, diff2, chain1, size2, &a);
+                int fb = ingest_begin(blob2, diff2, chain1, size2, &b);
+                assert_int_equal(loop_write(fa, gz2, size2 / 2), 0);
+                assert_int_equal(loop_write(fb, gz2, size2), 0);
+                assert_int_equal(loop_write(fa, gz2 + size2 / 2, size2 - size2 / 2), 0);
+                safe_close(fa);
+                safe_close(fb);
+                assert_string_equal(ingest_wait(b, chain), "");
+                assert_string_equal(chain, chain2);
+                assert_string_equal(ingest_wait(a, chain), "");
+                assert_string_equal(chain, chain2);
+        }
 
         assert_true(asprintf(&config, "{\"created\":\"2024-01-02T03:04:05Z\",\"config\":{\"Cmd\":[\"/bin/sh\"]},"
                              "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\",\"%s\"]}}", diff1, diff2) > 0);
