@@ -2,6 +2,8 @@
 /* wharf-registryd: the registry client. It talks HTTP(S) to registries and
  * streams blobs into fds it is handed; it runs as an unprivileged user with
  * no capabilities and never touches the store. */
+#include <linux/capability.h>
+
 #include "caps.h"
 #include "daemon.h"
 #include "log.h"
@@ -31,6 +33,10 @@ int main(int argc, char *argv[]) {
         if (r < 0)
                 return 1;
 
+        /* setuid/setgid are all the switch needs; the bounding set goes too */
+        r = caps_keep_only(CAP_MASK(CAP_SETUID) | CAP_MASK(CAP_SETGID));
+        if (r < 0)
+                return log_error_errno(r, "Failed to drop capabilities: %m"), 1;
         user = a.user ?: "nobody";
         r = caps_become_user(user);
         if (r < 0)
