@@ -31,6 +31,7 @@ struct Resolve {
         char *reference;
         char *display;      /* "reg/repo:tag" for messages */
         Platform platform;
+        bool platform_explicit;
 
         ResolveStep step;
         char *url;
@@ -253,6 +254,18 @@ static void resolve_got_config(Resolve *r, HttpRequest *h) {
                 return resolve_fail(r, WHARF_ERROR_INVALID_MANIFEST, "image config %s of %s is not valid JSON",
                                     r->expected_digest, r->display);
 
+        /* as docker: a single-platform image must match a platform asked for by name */
+        if (r->platform_explicit) {
+                const char *os = json_get_string(o, "os"), *arch = json_get_string(o, "architecture");
+                char want[100];
+
+                if (!streq_ptr(os, r->platform.os) || !streq_ptr(arch, r->platform.architecture))
+                        return resolve_fail(r, WHARF_ERROR_NO_SUCH_IMAGE,
+                                            "image with reference %s was found but does not match the specified platform: wanted %s, actual: %s/%s",
+                                            r->display, platform_format(&r->platform, want, sizeof want),
+                                            strempty(os), strempty(arch));
+        }
+
         resolve_succeed(r, h->body);
 }
 
@@ -338,6 +351,7 @@ int resolve_start(Manager *m, sd_bus_message *call, const char *registry, const 
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "invalid platform \"%s\" (want os/arch[/variant])", platform);
         }
+        r->platform_explicit = !isempty(platform);
         r->manager = m;
         r->next = m->resolves;
         if (r->next)
