@@ -198,7 +198,8 @@ char *http_request_transport_error(const HttpRequest *r) {
         case CURLE_OK:
                 return strdup("no error");
         case CURLE_OPERATION_TIMEDOUT:
-                k = asprintf(&s, "%s", r->status > 0 ? "transfer stalled or timed out" : "connection timed out");
+                /* curl says which phase and how long */
+                k = asprintf(&s, "%s", r->errbuf[0] ? r->errbuf : "timed out");
                 break;
         case CURLE_COULDNT_RESOLVE_HOST:
                 k = asprintf(&s, "%s", "could not resolve host");

@@ -188,6 +188,7 @@ static void resolve_got_manifest(Resolve *r, HttpRequest *h) {
                 const Descriptor *d;
                 char pbuf[100];
 
+                platform_format(&r->platform, pbuf, sizeof pbuf);
                 if (r->step != RESOLVE_MANIFEST)
                         return resolve_fail(r, WHARF_ERROR_INVALID_MANIFEST,
                                             "invalid manifest for %s: index entry %s is itself an index",
@@ -195,7 +196,7 @@ static void resolve_got_manifest(Resolve *r, HttpRequest *h) {
                 if (manifest_select_platform(&m, &r->platform, &d) < 0)
                         return resolve_fail(r, WHARF_ERROR_NO_SUCH_IMAGE,
                                             "no matching manifest for %s in the manifest list entries of %s",
-                                            platform_format(&r->platform, pbuf, sizeof pbuf), r->display);
+                                            pbuf, r->display);
                 if (d->size > MANIFEST_SIZE_MAX)
                         return resolve_fail(r, WHARF_ERROR_INVALID_MANIFEST, "manifest %s for %s too large",
                                             d->digest, r->display);
