@@ -15,6 +15,19 @@
 
 #include "config.h"
 
+/* Runs before sd-bus flushes and closes the connection at exit, so that
+ * callers hear why their call or transfer ended. */
+static int manager_on_exit(sd_event_source *s, void *userdata) {
+        Manager *m = userdata;
+
+        m->max_active = 0;
+        while (m->resolves)
+                resolve_abort(m->resolves, "registryd is shutting down");
+        while (m->transfers)
+                transfer_finish(m->transfers, "registryd is shutting down");
+        return 0;
+}
+
 int manager_new(sd_event *event, Manager **ret) {
         Manager *m;
         int r;
@@ -25,6 +38,10 @@ int manager_new(sd_event *event, Manager **ret) {
         m->event = sd_event_ref(event);
         m->max_active = TRANSFERS_ACTIVE_DEFAULT;
         r = curl_glue_new(event, &m->glue);
+        if (r >= 0)
+                r = sd_event_add_exit(event, &m->exit_source, manager_on_exit, m);
+        if (r >= 0)
+                r = sd_event_source_set_priority(m->exit_source, SD_EVENT_PRIORITY_IMPORTANT - 10);
         if (r < 0) {
                 manager_free(m);
                 return r;
@@ -36,7 +53,7 @@ int manager_new(sd_event *event, Manager **ret) {
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
-        /* pending callers get no reply; the bus connection goes away with us */
+        sd_event_source_disable_unref(m->exit_source);
         while (m->resolves)
                 resolve_free(m->resolves);
         while (m->transfers)

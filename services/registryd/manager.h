@@ -27,6 +27,7 @@ typedef struct Manager {
         sd_event *event;
         sd_bus *bus;
         CurlGlue *glue;
+        sd_event_source *exit_source;
 
         Transfer *transfers;       /* in arrival order; queued ones wait their turn */
         Transfer *transfers_tail;

@@ -93,6 +93,10 @@ static void resolve_fail(Resolve *r, const char *name, const char *fmt, ...) {
         resolve_free(r);
 }
 
+void resolve_abort(Resolve *r, const char *why) {
+        resolve_fail(r, WHARF_ERROR_BACKEND_FAILED, "%s", why);
+}
+
 static void resolve_succeed(Resolve *r, const char *config) {
         int k;
 

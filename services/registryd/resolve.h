@@ -15,4 +15,6 @@
 int resolve_start(Manager *m, sd_bus_message *call, const char *registry, const char *repository,
                   const char *reference, const char *platform, sd_bus_error *error);
 
+/* Answers the call with an error and frees r. */
+void resolve_abort(Resolve *r, const char *why);
 Resolve *resolve_free(Resolve *r);
