@@ -14,8 +14,8 @@ setup() {
 
 teardown() {
         [ -n "${T:-}" ] || return 0
-        [ -d "$T/state" ] && "$STACK" stop --state "$T/state" >/dev/null 2>&1
-        [ -d "$T/fx" ] && fixtures_registry_stop "$T/fx"
+        if [ -d "$T/state" ]; then "$STACK" stop --state "$T/state" >/dev/null 2>&1 || true; fi
+        if [ -d "$T/fx" ]; then fixtures_registry_stop "$T/fx"; fi
         rm -rf "$T"
 }
 
@@ -42,7 +42,7 @@ child_states() {        # states of the children of $1
         local states
         states=$(child_states "$pid")
         echo "children of the reaper: $states"
-        ! grep -q Z <<< "$states"
+        if grep -q Z <<< "$states"; then echo "zombie left"; false; fi
         grep -q S <<< "$states"         # the main child still runs
         wait "$pid"
 }
@@ -136,7 +136,7 @@ EOF
         echo "$output"
         [ "$status" -eq 0 ]
         [ -z "$("$STACK" mounts --state "$s")" ]
-        ! grep -qF "$s" /proc/self/mountinfo
+        if grep -F "$s" /proc/self/mountinfo; then echo "still mounted"; false; fi
         # no live process (zombies of PID 1 do not count) refers to the dir
         local p st
         for p in $(pgrep -f "sleep 300|while :; do sleep 1; done $s/x"); do
@@ -212,7 +212,9 @@ EOF
         . "$T/fx/env"
         [[ $REGISTRY =~ ^127\.0\.0\.1:[0-9]+$ ]]
         run fixtures_curl -f "http://$REGISTRY/v2/_catalog"
-        [[ $output =~ library/busybox ]] && [[ $output =~ library/whiteout ]] && [[ $output =~ library/ocibox ]]
+        [[ $output =~ library/busybox ]]
+        [[ $output =~ library/whiteout ]]
+        [[ $output =~ library/ocibox ]]
         # schema2 manifest by tag, with the expected digest
         run fixtures_curl -f -D - -o /dev/null \
                 -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
@@ -227,6 +229,6 @@ EOF
         [ "sha256:$(fixtures_curl -f "http://$REGISTRY/v2/library/tampered/blobs/$TAMPERED_LAYER" | sha256sum | cut -d' ' -f1)" != "$TAMPERED_LAYER" ]
         local pid=$REGISTRY_PID
         fixtures_registry_stop "$T/fx"
-        ! kill -0 "$pid" 2>/dev/null
-        ! fixtures_curl -f "http://$REGISTRY/v2/" 2>/dev/null
+        if kill -0 "$pid" 2>/dev/null; then echo "registry still running"; false; fi
+        if fixtures_curl -f "http://$REGISTRY/v2/" 2>/dev/null; then echo "registry still answers"; false; fi
 }
