@@ -75,7 +75,7 @@ assert_pull_fails_cleanly() {
 
 @test "unreachable registry: non-zero, one line" {
         local port
-        port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        port=$(fixtures_free_port)
         assert_pull_fails_cleanly "127.0.0.1:$port/library/busybox"
         wrun run --rm "127.0.0.1:$port/library/busybox" true
         assert_status 125
