@@ -126,14 +126,21 @@ int netns_is_pinned(const char *path) {
 }
 
 int netns_unpin(const char *path) {
-        /* Repeat in case something got stacked on it; EINVAL: not (any
-         * longer) a mount point, ENOENT: gone already. */
-        for (int i = 0; i < 16; i++)
-                if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {
-                        if (errno == EINVAL || errno == ENOENT)
-                                break;
+        int r;
+
+        /* Unmount only what is a namespace pin (several, should anything
+         * have been stacked), never whatever else might sit there. */
+        for (int i = 0; i < 16; i++) {
+                r = netns_is_pinned(path);
+                if (r == -ENOENT)
+                        return 0;
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+                if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
                         return -errno;
-                }
+        }
         if (unlink(path) < 0 && errno != ENOENT)
                 return -errno;
         return 0;

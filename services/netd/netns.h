@@ -31,7 +31,8 @@ int netns_loopback_is_up(void);
  * failure *ret_step names what failed. */
 int netns_new_pinned(const char *path, const char **ret_step);
 
-/* Unmount (lazily) and remove a pin; succeeds if it is already gone. */
+/* Unmount (lazily) and remove a pin; succeeds if it is already gone;
+ * -EBUSY if something other than a namespace is mounted on it. */
 int netns_unpin(const char *path);
 
 /* Whether path has a network namespace (nsfs) mounted on it: 1/0, or <0 on
