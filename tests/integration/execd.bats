@@ -11,7 +11,7 @@ setup_file() {
         export T="$(mktemp -d /tmp/wharf-execd-test.XXXXXX)"
         mkdir -p "$T/rootfs/bin" "$T/state"
         cp /bin/busybox "$T/rootfs/bin/"
-        for c in sh echo true false cat ls hostname sleep grep id; do
+        for c in sh echo true false cat ls hostname sleep grep id readlink; do
                 ln -s busybox "$T/rootfs/bin/$c"
         done
 
@@ -201,4 +201,32 @@ exec1() {
         start_execd
         exec1 List | grep -q '"exit3" 0 "stopped" 3'
         exec1 List | grep -q '"hello" 0 "stopped" 0'
+}
+
+@test "execd: user, read-only root, no_new_privs, extra bind mount" {
+        mkdir -p "$T/shared" && echo from-host > "$T/shared/file"
+        spec '["sh","-c","id; grep -E \"CapEff|NoNewPrivs\" /proc/self/status; cat /data/file; touch /x 2>&1 || echo ro"]' / \
+                '"mounts":[{"destination":"/data","type":"bind","source":"'"$T/shared"'","options":["rbind","ro"]}]' \
+                | sed 's/"cwd"/"user":{"uid":1000,"gid":1000,"additionalGids":[5]},"noNewPrivileges":true,"cwd"/; s/"root":{"path":"[^"]*"/&,"readonly":true/' \
+                > "$T/user.json"
+        run "$HELPER" --wait user "$T/user.json"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"uid=1000 gid=1000 groups=5"* ]]
+        [[ "$output" == *"CapEff:"*"0000000000000000"* ]]
+        [[ "$output" == *"NoNewPrivs:"*"1"* ]]
+        [[ "$output" == *from-host* ]]
+        [[ "$output" == *"Read-only file system"* ]]
+        [ ! -e "$T/rootfs/x" ]
+}
+
+@test "execd: a network namespace path is joined" {
+        command -v ip >/dev/null || skip "needs iproute2"
+        ns="wharf-execd-test-$$"
+        ip netns add "$ns"
+        inode="$(stat -L -c %i "/run/netns/$ns")"
+        spec '["readlink","/proc/self/ns/net"]' | sed "s|{\"type\":\"network\"}|{\"type\":\"network\",\"path\":\"/run/netns/$ns\"}|" > "$T/netns.json"
+        run "$HELPER" --wait netns "$T/netns.json"
+        ip netns del "$ns"
+        [ "$status" -eq 0 ]
+        [ "$output" = "net:[$inode]" ]
 }
