@@ -240,9 +240,12 @@ static void container_monitor_gone(Container *c, const char *how) {
         c->monitor_pid = 0;
 
         if (c->state == CONTAINER_STARTING) {
-                MonitorMessage msg = { .type = MONITOR_FAILED, .stage = MONITOR_STAGE_SETUP, .error = EIO };
-                snprintf(msg.text, sizeof(msg.text), "container monitor %s before the container started", how);
-                container_reply_failed(c, &msg);
+                /* unanswered: the monitor died before it could say why */
+                if (c->run_message) {
+                        MonitorMessage msg = { .type = MONITOR_FAILED, .stage = MONITOR_STAGE_SETUP, .error = EIO };
+                        snprintf(msg.text, sizeof(msg.text), "container monitor %s before the container started", how);
+                        container_reply_failed(c, &msg);
+                }
                 (void) rm_rf(c->dir);
                 container_free(c);
                 return;
