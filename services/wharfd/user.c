@@ -100,6 +100,9 @@ static size_t split_fields(char *line, char **fields, size_t max) {
                         *p = 0;
                         fields[n++] = p + 1;
                 }
+        /* missing trailing fields read as empty */
+        for (size_t i = n; i < max; i++)
+                fields[i] = (char *) "";
         return n;
 }
 
@@ -176,7 +179,7 @@ int user_resolve(const char *rootfs, const char *user, UserInfo *ret, char **ret
         if (r < 0)
                 return r;
 
-        if (!isempty(name) && passwd && db_find(passwd, name, 7, f, 7)) {
+        if (!isempty(name) && passwd && db_find(passwd, name, 4, f, 7)) {
                 if (!parse_id(f[2], &id))
                         goto no_user;
                 u.uid = id;
