@@ -59,6 +59,7 @@ int daemon_parse_args(int argc, char *argv[], const char *program, const char *d
                                "  --root DIR    persistent state (default " WHARF_DEFAULT_ROOT ")\n"
                                "  --run DIR     runtime state (default " WHARF_DEFAULT_RUN ")\n"
                                "  --state DIR   both, as DIR/lib and DIR/run\n"
+                               "  --user USER   user to switch to (daemons that drop to one)\n"
                                "  --debug       verbose logging\n"
                                "  -h --help     this help\n"
                                "     --version  print the version\n", program, description);

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* What every command of `wharf` shares: the global options, the commands'
+ * entry points, and docker's usage-error conventions. */
+
+#include <stdbool.h>
+
+#include "macro.h"
+
+/* docker's exit codes */
+#define EXIT_ENGINE_ERROR     125   /* `run`: the engine or the CLI failed */
+#define EXIT_NOT_EXECUTABLE   126
+#define EXIT_NOT_FOUND        127
+
+typedef struct GlobalOptions {
+        const char *host;       /* -H: a D-Bus address; NULL = the system bus */
+        bool debug;
+} GlobalOptions;
+
+extern GlobalOptions arg_global;
+
+/* Each command gets argv with argv[0] = the command's name and returns the
+ * process exit code. */
+int cmd_pull(int argc, char *argv[]);
+int cmd_images(int argc, char *argv[]);
+int cmd_rmi(int argc, char *argv[]);
+int cmd_run(int argc, char *argv[]);
+int cmd_create(int argc, char *argv[]);
+int cmd_start(int argc, char *argv[]);
+int cmd_ps(int argc, char *argv[]);
+int cmd_rm(int argc, char *argv[]);
+int cmd_info(int argc, char *argv[]);
+int cmd_version(int argc, char *argv[]);
+
+/* "wharf: <message>" and "See 'wharf <command> --help'." on stderr, as
+ * docker prints usage errors. Returns -EINVAL. */
+int usage_error(const char *command, const char *format, ...) _printf_(2, 3);
+
+/* Explains a getopt_long failure (c is '?' or ':', with "+:" or ":" at the
+ * start of optstring) in docker's words. Returns -EINVAL. */
+int usage_getopt_error(const char *command, int c, char *argv[]);
+
+/* The exit code for a usage error of command: 125 for run/create/start,
+ * 1 for the others (docker's convention for run). */
+int usage_exit_code(const char *command);

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "run-options.h"
+
+void run_options_done(RunOptions *o) {
+        free(o->name);
+        strv_free(o->env);
+        strv_free(o->env_files);
+        free(o->workdir);
+        free(o->entrypoint);
+        free(o->hostname);
+        free(o->network);
+        free(o->user);
+        free(o->image);
+        strv_free(o->cmd);
+        *o = (RunOptions) {};
+}
+
+int env_resolve(const char *arg, char **ret) {
+        const char *eq = strchr(arg, '=');
+        char *s;
+
+        if (eq == arg || isempty(arg))
+                return -EINVAL;
+        if (!eq) {
+                const char *v = getenv(arg);
+                if (v) {
+                        if (asprintf(&s, "%s=%s", arg, v) < 0)
+                                return -ENOMEM;
+                        *ret = s;
+                        return 0;
+                }
+        }
+        s = strdup(arg);
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+static bool utf8_is_valid(const char *s) {
+        /* docker refuses env files that are not UTF-8 (Go's utf8.Valid) */
+        const unsigned char *p = (const unsigned char *) s;
+
+        while (*p) {
+                size_t n;
+                if (*p < 0x80)
+                        n = 1;
+                else if (*p >= 0xc2 && *p <= 0xdf)
+                        n = 2;
+                else if (*p >= 0xe0 && *p <= 0xef)
+                        n = 3;
+                else if (*p >= 0xf0 && *p <= 0xf4)
+                        n = 4;
+                else
+                        return false;
+                for (size_t i = 1; i < n; i++)
+                        if ((p[i] & 0xc0) != 0x80)
+                                return false;
+                p += n;
+        }
+        return true;
+}
+
+int env_file_parse(const char *path, char ***env, char **ret_error) {
+        _cleanup_(fclosep) FILE *f = NULL;
+        _cleanup_(freep) char *line = NULL;
+        size_t allocated = 0;
+        unsigned lineno = 0;
+        ssize_t n;
+        int r;
+
+        f = fopen(path, "re");
+        if (!f) {
+                r = -errno;
+                if (asprintf(ret_error, "open %s: %s", path, strerror(-r)) < 0)
+                        return -ENOMEM;
+                return r;
+        }
+
+        while ((n = getline(&line, &allocated, f)) >= 0) {
+                char *p = line, *eq;
+
+                lineno++;
+                /* bufio.Scanner's lines: no "\n", no "\r" before it */
+                if (n > 0 && p[n - 1] == '\n')
+                        p[--n] = 0;
+                if (n > 0 && p[n - 1] == '\r')
+                        p[--n] = 0;
+                if (strlen(p) != (size_t) n || !utf8_is_valid(p)) {
+                        if (asprintf(ret_error, "env file %s contains invalid utf8 bytes at line %u",
+                                     path, lineno) < 0)
+                                return -ENOMEM;
+                        return -EINVAL;
+                }
+                if (lineno == 1)
+                        p = (char *) (startswith(p, "\xef\xbb\xbf") ?: p);
+
+                p += strspn(p, " \t\n\v\f\r");
+                if (*p == 0 || *p == '#')
+                        continue;
+
+                eq = strchr(p, '=');
+                size_t keylen = eq ? (size_t) (eq - p) : strlen(p);
+
+                if (keylen == 0) {
+                        if (asprintf(ret_error, "poorly formatted environment: no variable name on line '%s'", p) < 0)
+                                return -ENOMEM;
+                        return -EINVAL;
+                }
+                if (memchr(p, ' ', keylen) || memchr(p, '\t', keylen)) {
+                        if (asprintf(ret_error, "poorly formatted environment: variable '%.*s' contains whitespaces",
+                                     (int) keylen, p) < 0)
+                                return -ENOMEM;
+                        return -EINVAL;
+                }
+
+                if (eq) {
+                        /* the value passes through untouched */
+                        r = strv_extend(env, p);
+                } else {
+                        _cleanup_(freep) char *kv = NULL;
+                        const char *v = getenv(p);
+
+                        if (!v)
+                                continue;
+                        if (asprintf(&kv, "%s=%s", p, v) < 0)
+                                return -ENOMEM;
+                        r = strv_extend(env, kv);
+                }
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static void run_help(const char *command) {
+        printf("\n"
+               "Usage:  wharf %s [OPTIONS] IMAGE [COMMAND] [ARG...]\n"
+               "\n"
+               "%s\n"
+               "\n"
+               "Options:\n"
+               "      --entrypoint string    Overwrite the default ENTRYPOINT of the image\n"
+               "  -e, --env list             Set environment variables\n"
+               "      --env-file list        Read in a file of environment variables\n"
+               "  -h, --hostname string      Container host name\n"
+               "  -i, --interactive          Keep STDIN open even if not attached\n"
+               "      --name string          Assign a name to the container\n"
+               "      --network string       Connect a container to a network (default \"default\")\n"
+               "      --rm                   Automatically remove the container when it exits\n"
+               "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
+               "  -w, --workdir string       Working directory inside the container\n",
+               command,
+               streq(command, "create") ? "Create a new container" : "Create and run a new container from an image");
+}
+
+int run_options_parse(int argc, char *argv[], RunOptions *ret) {
+        enum {
+                ARG_RM = 0x100,
+                ARG_NAME,
+                ARG_ENV_FILE,
+                ARG_ENTRYPOINT,
+                ARG_NETWORK,
+                ARG_HELP,
+        };
+        static const struct option options[] = {
+                { "rm",          no_argument,       NULL, ARG_RM         },
+                { "name",        required_argument, NULL, ARG_NAME       },
+                { "env",         required_argument, NULL, 'e'            },
+                { "env-file",    required_argument, NULL, ARG_ENV_FILE   },
+                { "workdir",     required_argument, NULL, 'w'            },
+                { "entrypoint",  required_argument, NULL, ARG_ENTRYPOINT },
+                { "hostname",    required_argument, NULL, 'h'            },
+                { "network",     required_argument, NULL, ARG_NETWORK    },
+                { "net",         required_argument, NULL, ARG_NETWORK    },
+                { "user",        required_argument, NULL, 'u'            },
+                { "interactive", no_argument,       NULL, 'i'            },
+                { "tty",         no_argument,       NULL, 't'            },
+                { "detach",      no_argument,       NULL, 'd'            },
+                { "help",        no_argument,       NULL, ARG_HELP       },
+                {}
+        };
+        _cleanup_(run_options_done) RunOptions o = {};
+        _cleanup_(strv_freep) char **env_args = NULL;
+        const char *command = argv[0];
+        bool is_create = streq(command, "create");
+        int c, r;
+
+        /* "+": stop at the image, the rest belongs to the container */
+        const char *optstring = is_create ? "+:e:w:h:u:it" : "+:e:w:h:u:itd";
+
+        opterr = 0;
+        optind = 0;
+        while ((c = getopt_long(argc, argv, optstring, options, NULL)) >= 0) {
+                char **target = NULL;
+
+                switch (c) {
+                case ARG_RM:
+                        o.rm = true;
+                        break;
+                case ARG_NAME:
+                        target = &o.name;
+                        break;
+                case 'e':
+                        if (isempty(optarg) || optarg[0] == '=')
+                                return usage_error(command, "invalid argument \"%s\" for \"-e, --env\" flag: "
+                                                   "invalid environment variable: %s", optarg, optarg);
+                        if (strv_extend(&env_args, optarg) < 0)
+                                return -ENOMEM;
+                        break;
+                case ARG_ENV_FILE:
+                        if (strv_extend(&o.env_files, optarg) < 0)
+                                return -ENOMEM;
+                        break;
+                case 'w':
+                        target = &o.workdir;
+                        break;
+                case ARG_ENTRYPOINT:
+                        o.entrypoint_set = true;
+                        target = &o.entrypoint;
+                        break;
+                case 'h':
+                        target = &o.hostname;
+                        break;
+                case ARG_NETWORK:
+                        target = &o.network;
+                        break;
+                case 'u':
+                        target = &o.user;
+                        break;
+                case 'i':
+                        o.interactive = true;
+                        break;
+                case 't':
+                        o.tty = true;
+                        break;
+                case 'd':
+                        o.detach = true;
+                        break;
+                case ARG_HELP:
+                        run_help(command);
+                        return 1;
+                default:
+                        return usage_getopt_error(command, c, argv);
+                }
+
+                if (target) {
+                        free(*target);
+                        *target = strdup(optarg);
+                        if (!*target)
+                                return -ENOMEM;
+                }
+        }
+
+        if (o.tty) {
+                fputs("wharf: -t is not supported yet\n", stderr);
+                return -EINVAL;
+        }
+        if (o.detach) {
+                fputs("wharf: -d is not supported yet\n", stderr);
+                return -EINVAL;
+        }
+
+        if (optind >= argc)
+                return usage_error(command, "'wharf %s' requires at least 1 argument.", command);
+
+        o.image = strdup(argv[optind]);
+        if (!o.image)
+                return -ENOMEM;
+        o.cmd = strv_copy(argv + optind + 1);
+        if (!o.cmd)
+                return -ENOMEM;
+        if (!o.network) {
+                o.network = strdup("default");
+                if (!o.network)
+                        return -ENOMEM;
+        }
+
+        /* docker reads the env files first, then the -e flags */
+        o.env = calloc(1, sizeof(char *));
+        if (!o.env)
+                return -ENOMEM;
+        STRV_FOREACH(file, o.env_files) {
+                _cleanup_(freep) char *error = NULL;
+
+                r = env_file_parse(*file, &o.env, &error);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0) {
+                        fprintf(stderr, "wharf: %s\n", error);
+                        return -EINVAL;
+                }
+        }
+        STRV_FOREACH(a, env_args) {
+                _cleanup_(freep) char *kv = NULL;
+
+                r = env_resolve(*a, &kv);
+                if (r < 0)
+                        return r;
+                if (strv_extend(&o.env, kv) < 0)
+                        return -ENOMEM;
+        }
+
+        *ret = o;
+        o = (RunOptions) {};
+        return 0;
+}

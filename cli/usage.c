@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int usage_error(const char *command, const char *format, ...) {
+        va_list ap;
+
+        fputs("wharf: ", stderr);
+        va_start(ap, format);
+        vfprintf(stderr, format, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+        if (command)
+                fprintf(stderr, "See 'wharf %s --help'.\n", command);
+        else
+                fputs("See 'wharf --help'.\n", stderr);
+        return -EINVAL;
+}
+
+int usage_getopt_error(const char *command, int c, char *argv[]) {
+        /* getopt has moved optind past the failing word, unless it failed
+         * inside a group of short options ("-xi"): trust the word only when
+         * it is a long option and the failure can be a long one */
+        const char *word = optind > 0 ? argv[optind - 1] : NULL;
+        bool is_long = word && startswith(word, "--") &&
+                (c == ':' || optopt == 0 || optopt >= 0x100 || strchr(word, '='));
+
+        if (is_long) {
+                int n = (int) strcspn(word, "=");
+
+                if (c == ':')
+                        return usage_error(command, "flag needs an argument: %.*s", n, word);
+                if (optopt != 0)
+                        return usage_error(command, "flag does not take an argument: %.*s", n, word);
+                return usage_error(command, "unknown flag: %.*s", n, word);
+        }
+
+        if (c == ':')
+                return usage_error(command, "flag needs an argument: '%c' in -%c", optopt, optopt);
+        return usage_error(command, "unknown shorthand flag: '%c' in -%c", optopt, optopt);
+}
+
+int usage_exit_code(const char *command) {
+        if (command && (streq(command, "run") || streq(command, "create") || streq(command, "start")))
+                return EXIT_ENGINE_ERROR;
+        return 1;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Small pure helpers of the container process model, shared by wharf-monitor
+ * and the unit tests. */
+
+#include <stddef.h>
+
+#define EXEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* wait status -> docker's exit code: the exit status, or 128+signal */
+int exit_code_from_status(int wstatus);
+
+/* The PATH value from an environment (NULL-terminated "NAME=VALUE" list),
+ * or EXEC_DEFAULT_PATH when it has none. */
+const char *exec_env_path(char * const *env);
+
+/* Resolves name as execvp does, but like Go's exec.LookPath (which docker's
+ * runtimes use): a name with a '/' is taken as is; otherwise the first
+ * executable regular file in path's absolute entries wins. Writes the result
+ * into buf. Returns 0, -ENOENT when nothing was found, -ENAMETOOLONG. */
+int exec_path_lookup(const char *name, const char *path, char *buf, size_t size);

@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* OCI runtime spec (config.json) -> ExecSpec, with json-c. Only what wharf
+ * honours is read; unknown keys are ignored, as runc and crun do. */
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <sys/mount.h>
+
+#include "macro.h"
+#include "spec.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
+
+static const char * const capability_names[] = {
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+        "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+        "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+        "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+        "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+        "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+        "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+        "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+        "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+        "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+        "CAP_CHECKPOINT_RESTORE",
+};
+
+int capability_from_name(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(capability_names); i++)
+                if (strcasecmp(name, capability_names[i]) == 0 ||
+                    strcasecmp(name, capability_names[i] + 4) == 0)
+                        return (int) i;
+        return -EINVAL;
+}
+
+static const struct {
+        const char *name;
+        bool clear;
+        unsigned long flag;
+} mount_flags[] = {
+        { "ro",          false, MS_RDONLY      }, { "rw",            true,  MS_RDONLY      },
+        { "nosuid",      false, MS_NOSUID      }, { "suid",          true,  MS_NOSUID      },
+        { "nodev",       false, MS_NODEV       }, { "dev",           true,  MS_NODEV       },
+        { "noexec",      false, MS_NOEXEC      }, { "exec",          true,  MS_NOEXEC      },
+        { "sync",        false, MS_SYNCHRONOUS }, { "async",         true,  MS_SYNCHRONOUS },
+        { "dirsync",     false, MS_DIRSYNC     }, { "remount",       false, MS_REMOUNT     },
+        { "noatime",     false, MS_NOATIME     }, { "atime",         true,  MS_NOATIME     },
+        { "nodiratime",  false, MS_NODIRATIME  }, { "diratime",      true,  MS_NODIRATIME  },
+        { "relatime",    false, MS_RELATIME    }, { "norelatime",    true,  MS_RELATIME    },
+        { "strictatime", false, MS_STRICTATIME }, { "nostrictatime", true,  MS_STRICTATIME },
+        { "bind",        false, MS_BIND        }, { "rbind",         false, MS_BIND | MS_REC },
+        /* propagation: every container mount is private already */
+        { "private",     false, 0 }, { "rprivate",   false, 0 }, { "shared",  false, 0 },
+        { "rshared",     false, 0 }, { "slave",      false, 0 }, { "rslave",  false, 0 },
+        { "unbindable",  false, 0 }, { "runbindable", false, 0 },
+};
+
+int mount_options_parse(char * const *options, unsigned long *ret_flags, char **ret_data) {
+        _cleanup_(freep) char *data = NULL;
+        unsigned long flags = 0;
+        size_t n = 0;
+
+        STRV_FOREACH(o, options) {
+                bool found = false;
+
+                for (size_t i = 0; i < ELEMENTSOF(mount_flags); i++)
+                        if (streq(*o, mount_flags[i].name)) {
+                                if (mount_flags[i].clear)
+                                        flags &= ~mount_flags[i].flag;
+                                else
+                                        flags |= mount_flags[i].flag;
+                                found = true;
+                                break;
+                        }
+                if (found)
+                        continue;
+
+                size_t l = strlen(*o);
+                char *d = realloc(data, n + l + 2);
+                if (!d)
+                        return -ENOMEM;
+                data = d;
+                if (n > 0)
+                        data[n++] = ',';
+                memcpy(data + n, *o, l + 1);
+                n += l;
+        }
+
+        *ret_flags = flags;
+        *ret_data = TAKE_PTR(data);
+        return 0;
+}
+
+/* error reporting: the first error wins, as a one-line reason */
+typedef struct Parser {
+        char *error;
+} Parser;
+
+_printf_(3, 4)
+static int parser_fail(Parser *p, int r, const char *fmt, ...) {
+        va_list ap;
+
+        if (!p->error) {
+                va_start(ap, fmt);
+                if (vasprintf(&p->error, fmt, ap) < 0)
+                        p->error = NULL;
+                va_end(ap);
+        }
+        return r;
+}
+
+static json_object *get(json_object *o, const char *key) {
+        json_object *v = NULL;
+
+        if (!o || !json_object_object_get_ex(o, key, &v))
+                return NULL;
+        return json_object_is_type(v, json_type_null) ? NULL : v;
+}
+
+static int get_object(Parser *p, json_object *o, const char *key, const char *where, json_object **ret) {
+        json_object *v = get(o, key);
+
+        if (v && !json_object_is_type(v, json_type_object))
+                return parser_fail(p, -EINVAL, "%s%s: expected an object", where, key);
+        *ret = v;
+        return 0;
+}
+
+/* strings must not carry NUL bytes: they end up in argv, env and paths */
+static int check_string(Parser *p, json_object *v, const char *what, const char **ret) {
+        if (!json_object_is_type(v, json_type_string))
+                return parser_fail(p, -EINVAL, "%s: expected a string", what);
+        const char *s = json_object_get_string(v);
+        if (strlen(s) != (size_t) json_object_get_string_len(v))
+                return parser_fail(p, -EINVAL, "%s: embedded NUL byte", what);
+        *ret = s;
+        return 0;
+}
+
+static int get_string(Parser *p, json_object *o, const char *key, const char *what, char **ret) {
+        json_object *v = get(o, key);
+        const char *s;
+        int r;
+
+        if (!v)
+                return 0;
+        r = check_string(p, v, what, &s);
+        if (r < 0)
+                return r;
+        char *c = strdup(s);
+        if (!c)
+                return -ENOMEM;
+        free(*ret);
+        *ret = c;
+        return 1;
+}
+
+static int get_bool(Parser *p, json_object *o, const char *key, const char *what, bool *ret) {
+        json_object *v = get(o, key);
+
+        if (!v)
+                return 0;
+        if (!json_object_is_type(v, json_type_boolean))
+                return parser_fail(p, -EINVAL, "%s: expected a boolean", what);
+        *ret = json_object_get_boolean(v);
+        return 1;
+}
+
+static int id_from_json(Parser *p, json_object *v, const char *what, uint32_t *ret) {
+        if (!v || !json_object_is_type(v, json_type_int))
+                return parser_fail(p, -EINVAL, "%s: expected an integer", what);
+        int64_t i = json_object_get_int64(v);
+        if (i < 0 || i >= UINT32_MAX)
+                return parser_fail(p, -ERANGE, "%s: out of range", what);
+        *ret = (uint32_t) i;
+        return 0;
+}
+
+static int get_strv(Parser *p, json_object *o, const char *key, const char *what, bool *present, char ***ret) {
+        json_object *v = get(o, key);
+        _cleanup_(strv_freep) char **l = NULL;
+        int r;
+
+        if (present)
+                *present = v;
+        if (!v)
+                return 0;
+        if (!json_object_is_type(v, json_type_array))
+                return parser_fail(p, -EINVAL, "%s: expected an array of strings", what);
+
+        size_t n = json_object_array_length(v);
+        l = calloc(n + 1, sizeof(char *));
+        if (!l)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                const char *s;
+
+                r = check_string(p, json_object_array_get_idx(v, i), what, &s);
+                if (r < 0)
+                        return r;
+                l[i] = strdup(s);
+                if (!l[i])
+                        return -ENOMEM;
+        }
+        strv_free(*ret);
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static int parse_capabilities(Parser *p, json_object *caps, ExecSpec *s) {
+        static const char * const set_names[_CAP_SET_MAX] = {
+                [CAP_SET_BOUNDING] = "bounding",
+                [CAP_SET_EFFECTIVE] = "effective",
+                [CAP_SET_PERMITTED] = "permitted",
+                [CAP_SET_INHERITABLE] = "inheritable",
+                [CAP_SET_AMBIENT] = "ambient",
+        };
+        int r;
+
+        for (CapSet c = 0; c < _CAP_SET_MAX; c++) {
+                _cleanup_(strv_freep) char **l = NULL;
+                char what[64];
+
+                snprintf(what, sizeof(what), "process.capabilities.%s", set_names[c]);
+                r = get_strv(p, caps, set_names[c], what, NULL, &l);
+                if (r < 0)
+                        return r;
+                s->caps[c] = 0;
+                STRV_FOREACH(n, l) {
+                        int cap = capability_from_name(*n);
+                        if (cap < 0)
+                                return parser_fail(p, -EINVAL, "%s: unknown capability %s", what, *n);
+                        s->caps[c] |= UINT64_C(1) << cap;
+                }
+        }
+        return 0;
+}
+
+static int parse_process(Parser *p, json_object *proc, ExecSpec *s) {
+        json_object *user, *caps;
+        int r;
+
+        if (!proc)
+                return parser_fail(p, -EINVAL, "process: missing");
+        if (!json_object_is_type(proc, json_type_object))
+                return parser_fail(p, -EINVAL, "process: expected an object");
+
+        r = get_strv(p, proc, "args", "process.args", NULL, &s->args);
+        if (r < 0)
+                return r;
+        if (strv_length(s->args) == 0 || isempty(s->args[0]))
+                return parser_fail(p, -EINVAL, "process.args: must not be empty");
+
+        r = get_strv(p, proc, "env", "process.env", NULL, &s->env);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(e, s->env)
+                if (!strchr(*e, '=') || **e == '=')
+                        return parser_fail(p, -EINVAL, "process.env: \"%s\" is not NAME=VALUE", *e);
+
+        r = get_string(p, proc, "cwd", "process.cwd", &s->cwd);
+        if (r < 0)
+                return r;
+        if (s->cwd[0] != '/')
+                return parser_fail(p, -EINVAL, "process.cwd: must be an absolute path");
+
+        r = get_bool(p, proc, "terminal", "process.terminal", &s->terminal);
+        if (r < 0)
+                return r;
+        if (s->terminal)
+                return parser_fail(p, -EOPNOTSUPP, "process.terminal: terminal not supported yet");
+
+        r = get_bool(p, proc, "noNewPrivileges", "process.noNewPrivileges", &s->no_new_privs);
+        if (r < 0)
+                return r;
+
+        r = get_object(p, proc, "user", "process.", &user);
+        if (r < 0)
+                return r;
+        if (user) {
+                json_object *v, *gids;
+
+                if ((v = get(user, "uid")) && (r = id_from_json(p, v, "process.user.uid", &s->uid)) < 0)
+                        return r;
+                if ((v = get(user, "gid")) && (r = id_from_json(p, v, "process.user.gid", &s->gid)) < 0)
+                        return r;
+                gids = get(user, "additionalGids");
+                if (gids) {
+                        if (!json_object_is_type(gids, json_type_array))
+                                return parser_fail(p, -EINVAL, "process.user.additionalGids: expected an array");
+                        size_t n = json_object_array_length(gids);
+                        if (n > 65536)
+                                return parser_fail(p, -E2BIG, "process.user.additionalGids: too many");
+                        s->additional_gids = calloc(MAX(n, 1u), sizeof(gid_t));
+                        if (!s->additional_gids)
+                                return -ENOMEM;
+                        for (size_t i = 0; i < n; i++) {
+                                r = id_from_json(p, json_object_array_get_idx(gids, i),
+                                                 "process.user.additionalGids", &s->additional_gids[i]);
+                                if (r < 0)
+                                        return r;
+                        }
+                        s->n_additional_gids = n;
+                }
+        }
+
+        r = get_object(p, proc, "capabilities", "process.", &caps);
+        if (r < 0)
+                return r;
+        if (caps)
+                return parse_capabilities(p, caps, s);
+
+        s->caps[CAP_SET_BOUNDING] = exec_default_caps;
+        s->caps[CAP_SET_PERMITTED] = exec_default_caps;
+        s->caps[CAP_SET_EFFECTIVE] = exec_default_caps;
+        return 0;
+}
+
+static int parse_mounts(Parser *p, json_object *mounts, ExecSpec *s) {
+        int r;
+
+        if (!mounts)
+                return 0;
+        if (!json_object_is_type(mounts, json_type_array))
+                return parser_fail(p, -EINVAL, "mounts: expected an array");
+
+        size_t n = json_object_array_length(mounts);
+        s->mounts = calloc(MAX(n, 1u), sizeof(ExecMount));
+        if (!s->mounts)
+                return -ENOMEM;
+
+        for (size_t i = 0; i < n; i++) {
+                json_object *m = json_object_array_get_idx(mounts, i);
+                ExecMount *em = &s->mounts[s->n_mounts++];
+                _cleanup_(strv_freep) char **options = NULL;
+
+                if (!json_object_is_type(m, json_type_object))
+                        return parser_fail(p, -EINVAL, "mounts[%zu]: expected an object", i);
+                r = get_string(p, m, "destination", "mounts[].destination", &em->destination);
+                if (r < 0)
+                        return r;
+                if (!em->destination || em->destination[0] != '/')
+                        return parser_fail(p, -EINVAL, "mounts[%zu].destination: must be an absolute path", i);
+                r = get_string(p, m, "type", "mounts[].type", &em->type);
+                if (r >= 0)
+                        r = get_string(p, m, "source", "mounts[].source", &em->source);
+                if (r >= 0)
+                        r = get_strv(p, m, "options", "mounts[].options", NULL, &options);
+                if (r < 0)
+                        return r;
+                r = mount_options_parse(options, &em->flags, &em->data);
+                if (r < 0)
+                        return r;
+                if (em->type && streq(em->type, "bind"))
+                        em->flags |= MS_BIND;
+                if (!em->type && !(em->flags & MS_BIND))
+                        return parser_fail(p, -EINVAL, "mounts[%zu]: type missing", i);
+                if ((em->flags & MS_BIND) && (!em->source || em->source[0] != '/'))
+                        return parser_fail(p, -EINVAL, "mounts[%zu].source: bind mounts need an absolute path", i);
+        }
+        return 0;
+}
+
+static const char * const default_masked_paths[] = {
+        "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+        "/sys/firmware", "/sys/devices/virtual/powercap", NULL
+};
+
+static const char * const default_readonly_paths[] = {
+        "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL
+};
+
+static int parse_linux(Parser *p, json_object *linux_, ExecSpec *s) {
+        json_object *nss;
+        bool present;
+        int r;
+
+        nss = get(linux_, "namespaces");
+        if (nss) {
+                if (!json_object_is_type(nss, json_type_array))
+                        return parser_fail(p, -EINVAL, "linux.namespaces: expected an array");
+                for (size_t i = 0; i < json_object_array_length(nss); i++) {
+                        json_object *ns = json_object_array_get_idx(nss, i);
+                        _cleanup_(freep) char *type = NULL, *path = NULL;
+
+                        if (!json_object_is_type(ns, json_type_object))
+                                return parser_fail(p, -EINVAL, "linux.namespaces[%zu]: expected an object", i);
+                        r = get_string(p, ns, "type", "linux.namespaces[].type", &type);
+                        if (r >= 0)
+                                r = get_string(p, ns, "path", "linux.namespaces[].path", &path);
+                        if (r < 0)
+                                return r;
+                        if (!type)
+                                return parser_fail(p, -EINVAL, "linux.namespaces[%zu]: type missing", i);
+                        NamespaceType t = namespace_type_from_string(type);
+                        if (t < 0)
+                                return parser_fail(p, -EOPNOTSUPP, "linux.namespaces: type \"%s\" not supported", type);
+                        if (s->ns[t])
+                                return parser_fail(p, -EINVAL, "linux.namespaces: \"%s\" listed twice", type);
+                        if (path && path[0] != '/')
+                                return parser_fail(p, -EINVAL, "linux.namespaces: %s path must be absolute", type);
+                        s->ns[t] = true;
+                        s->ns_path[t] = TAKE_PTR(path);
+                }
+        }
+
+        /* absent lists mean docker's defaults; an empty list means none */
+        r = get_strv(p, linux_, "maskedPaths", "linux.maskedPaths", &present, &s->masked_paths);
+        if (r < 0)
+                return r;
+        if (!present && !(s->masked_paths = strv_copy((char **) default_masked_paths)))
+                return -ENOMEM;
+        r = get_strv(p, linux_, "readonlyPaths", "linux.readonlyPaths", &present, &s->readonly_paths);
+        if (r < 0)
+                return r;
+        if (!present && !(s->readonly_paths = strv_copy((char **) default_readonly_paths)))
+                return -ENOMEM;
+        return 0;
+}
+
+int exec_spec_parse(const char *json, ExecSpec *ret, char **ret_error) {
+        _cleanup_(json_object_putp) json_object *root = NULL;
+        json_object *root_obj, *linux_;
+        ExecSpec s = {};
+        Parser p = {};
+        enum json_tokener_error jerr;
+        int r;
+
+        root = json_tokener_parse_verbose(json, &jerr);
+        if (!root) {
+                r = parser_fail(&p, -EINVAL, "not valid JSON: %s", json_tokener_error_desc(jerr));
+                goto fail;
+        }
+        if (!json_object_is_type(root, json_type_object)) {
+                r = parser_fail(&p, -EINVAL, "expected a JSON object");
+                goto fail;
+        }
+
+        s.cwd = strdup("/");
+        if (!s.cwd) {
+                r = -ENOMEM;
+                goto fail;
+        }
+
+        r = get_string(&p, root, "ociVersion", "ociVersion", &s.oci_version);
+        if (r >= 0)
+                r = parse_process(&p, get(root, "process"), &s);
+        if (r >= 0)
+                r = get_object(&p, root, "root", "", &root_obj);
+        if (r >= 0) {
+                r = get_string(&p, root_obj, "path", "root.path", &s.root_path);
+                if (r >= 0 && !s.root_path)
+                        r = parser_fail(&p, -EINVAL, "root.path: missing");
+        }
+        if (r >= 0)
+                r = get_bool(&p, root_obj, "readonly", "root.readonly", &s.root_readonly);
+        if (r >= 0)
+                r = get_string(&p, root, "hostname", "hostname", &s.hostname);
+        if (r >= 0)
+                r = parse_mounts(&p, get(root, "mounts"), &s);
+        if (r >= 0)
+                r = get_object(&p, root, "linux", "", &linux_);
+        if (r >= 0)
+                r = parse_linux(&p, linux_, &s);
+        if (r >= 0 && s.hostname && (!s.ns[NAMESPACE_UTS] || s.ns_path[NAMESPACE_UTS]))
+                r = parser_fail(&p, -EINVAL, "hostname: needs a new uts namespace");
+        if (r < 0)
+                goto fail;
+
+        *ret = s;
+        if (ret_error)
+                *ret_error = NULL;
+        return 0;
+
+fail:
+        exec_spec_done(&s);
+        if (r == -ENOMEM && !p.error)
+                p.error = strdup("out of memory");
+        if (ret_error)
+                *ret_error = p.error;
+        else
+                free(p.error);
+        return r;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The part of an OCI runtime spec (config.json) that wharf honours, as a
+ * plain struct. spec.c fills it from JSON (execd only); spec-wire.c flattens
+ * it for wharf-monitor, which must not need a JSON parser. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef enum NamespaceType {
+        NAMESPACE_PID,
+        NAMESPACE_MOUNT,
+        NAMESPACE_IPC,
+        NAMESPACE_UTS,
+        NAMESPACE_NETWORK,
+        NAMESPACE_CGROUP,
+        _NAMESPACE_TYPE_MAX,
+        _NAMESPACE_TYPE_INVALID = -22, /* -EINVAL */
+} NamespaceType;
+
+const char *namespace_type_to_string(NamespaceType t);
+NamespaceType namespace_type_from_string(const char *s);
+/* CLONE_NEW* flag of the type */
+int namespace_type_to_clone_flag(NamespaceType t);
+
+typedef struct ExecMount {
+        char *destination;
+        char *type;
+        char *source;
+        unsigned long flags;    /* MS_* */
+        char *data;             /* remaining options, comma separated; may be NULL */
+} ExecMount;
+
+typedef enum CapSet {
+        CAP_SET_BOUNDING,
+        CAP_SET_EFFECTIVE,
+        CAP_SET_PERMITTED,
+        CAP_SET_INHERITABLE,
+        CAP_SET_AMBIENT,
+        _CAP_SET_MAX,
+} CapSet;
+
+typedef struct ExecSpec {
+        char *oci_version;
+
+        char **args;
+        char **env;
+        char *cwd;
+        uid_t uid;
+        gid_t gid;
+        gid_t *additional_gids;
+        size_t n_additional_gids;
+        bool terminal;
+        bool no_new_privs;
+        uint64_t caps[_CAP_SET_MAX];
+
+        char *root_path;
+        bool root_readonly;
+        char *hostname;
+
+        /* listed in linux.namespaces; path NULL means "create a new one" */
+        bool ns[_NAMESPACE_TYPE_MAX];
+        char *ns_path[_NAMESPACE_TYPE_MAX];
+
+        ExecMount *mounts;
+        size_t n_mounts;
+
+        char **masked_paths;
+        char **readonly_paths;
+} ExecSpec;
+
+/* docker's default capability set */
+extern const uint64_t exec_default_caps;
+
+void exec_spec_done(ExecSpec *s);
+
+/* Parses config.json text. On error returns a negative errno and, if
+ * ret_error is given, a malloc'd one-line reason ("process.args: ..."). */
+int exec_spec_parse(const char *json, ExecSpec *ret, char **ret_error);
+
+/* Flat form for the monitor: "<tag><value>\0" records. */
+int exec_spec_serialize(const ExecSpec *s, char **ret, size_t *ret_size);
+int exec_spec_deserialize(const char *buf, size_t size, ExecSpec *ret);
+
+/* "CAP_CHOWN" -> 0; -EINVAL if unknown */
+int capability_from_name(const char *name);
+
+/* mount options ("ro", "nosuid", "mode=755", ...) to MS_* flags and data */
+int mount_options_parse(char * const *options, unsigned long *ret_flags, char **ret_data);

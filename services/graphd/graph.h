@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The on-disk store of graphd:
+ *   ROOT/graph/layers/<chain-hex>/{diff/,layer.json}   published layers
+ *   ROOT/graph/images/<id-hex>/{config.json,manifest.json,image.json}
+ *   ROOT/graph/repositories.json                       tags and repo digests
+ *   ROOT/graph/containers/<cid>/{upper,work,rootfs.json}
+ *   ROOT/graph/tmp/                                    work in progress, emptied at start
+ *   RUN/graph/mounts/<cid>                             overlay rootfs mountpoints
+ * Everything becomes visible by a rename, so a crash leaves either nothing or
+ * the whole thing. */
+
+#include <stdbool.h>
+
+typedef struct Graph Graph;
+
+/* Removes a tree already moved out of sight (into tmp/); graphd does it in a
+ * child process so a big layer never stalls the event loop. */
+typedef void (*GraphRemoveFunc)(Graph *g, char *path, void *userdata);
+
+struct Graph {
+        char *root;           /* ROOT/graph */
+        char *layers;
+        char *images;
+        char *containers;
+        char *tmp;
+        char *repositories;   /* ROOT/graph/repositories.json */
+        char *mounts;         /* RUN/graph/mounts */
+        GraphRemoveFunc remove;
+        void *remove_userdata;
+};
+
+/* Creates the layout under root/graph and run/graph; empties tmp/. */
+int graph_open(const char *root, const char *run, Graph **ret);
+Graph *graph_free(Graph *g);
+static inline void graph_freep(Graph **g) { if (*g) graph_free(*g); }
+
+/* A fresh private directory below tmp/ */
+int graph_mkdtemp(Graph *g, const char *prefix, char **ret);
+
+/* Move path below tmp/ at once (it disappears atomically), then remove it:
+ * through g->remove when set, else right away. */
+int graph_discard(Graph *g, const char *path);
+
+/* "sha256:<hex>" or "<hex>" (64) -> hex part, else NULL */
+const char *graph_id_hex(const char *id);

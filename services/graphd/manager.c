@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "daemon.h"
+#include "fs-util.h"
+#include "graphd-bus.h"
+#include "ingest.h"
+#include "log.h"
+#include "macro.h"
+#include "manager.h"
+
+struct Remover {
+        Manager *manager;
+        Remover *next;
+        char *path;
+        pid_t pid;
+        sd_event_source *source;
+};
+
+static Remover *remover_free(Remover *r) {
+        if (!r)
+                return NULL;
+        for (Remover **p = &r->manager->removers; *p; p = &(*p)->next)
+                if (*p == r) {
+                        *p = r->next;
+                        break;
+                }
+        sd_event_source_disable_unref(r->source);
+        free(r->path);
+        free(r);
+        return NULL;
+}
+
+static int remover_on_exit(sd_event_source *s, const siginfo_t *si, void *userdata) {
+        Remover *r = userdata;
+
+        if (si->si_code != CLD_EXITED || si->si_status != 0)
+                log_warning("Removing %s failed; it goes at the next start.", r->path);
+        remover_free(r);
+        return 0;
+}
+
+/* Trees moved into tmp/ are removed by a child: a big layer must not stall
+ * the event loop. The child exiting early is harmless: tmp/ is emptied at
+ * every start. */
+static void manager_remove_tree(Graph *g, char *path, void *userdata) {
+        Manager *m = userdata;
+        Remover *r;
+        pid_t pid;
+
+        r = calloc(1, sizeof *r);
+        if (!r)
+                goto sync;
+        pid = fork();
+        if (pid < 0) {
+                free(r);
+                goto sync;
+        }
+        if (pid == 0) {
+                sigset_t ss;
+
+                sigemptyset(&ss);
+                (void) sigprocmask(SIG_SETMASK, &ss, NULL);
+                (void) prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+                (void) syscall(SYS_close_range, 3U, ~0U, 0U);
+                _exit(rm_rf(path) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+        }
+        r->manager = m;
+        r->path = path;
+        r->pid = pid;
+        r->next = m->removers;
+        m->removers = r;
+        if (sd_event_add_child(m->event, &r->source, pid, WEXITED, remover_on_exit, r) < 0) {
+                (void) waitpid(pid, NULL, 0);
+                remover_free(r);
+        }
+        return;
+sync:
+        (void) rm_rf(path);
+        free(path);
+}
+
+int manager_new(const char *root, const char *run, Manager **ret) {
+        _cleanup_(manager_freep) Manager *m = NULL;
+        int r;
+
+        m = calloc(1, sizeof *m);
+        if (!m)
+                return -ENOMEM;
+        r = graph_open(root, run, &m->graph);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the store under %s: %m", root);
+        m->graph->remove = manager_remove_tree;
+        m->graph->remove_userdata = m;
+
+        r = daemon_event_new(&m->event);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the event loop: %m");
+
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+int manager_connect_bus(Manager *m) {
+        int r;
+
+        r = daemon_bus_open(m->event, &m->bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to the system bus: %m");
+        r = sd_bus_add_object_vtable(m->bus, NULL, GRAPH_OBJECT_PATH, GRAPH_INTERFACE, graph_vtable, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the object vtable: %m");
+        r = daemon_bus_request_name(m->bus, GRAPH_BUS_NAME);
+        if (r < 0)
+                return log_error_errno(r, "Failed to acquire %s: %m", GRAPH_BUS_NAME);
+        return 0;
+}
+
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+
+        while (m->ingests)
+                ingest_free(m->ingests);
+        /* let removals in flight finish: PID 1 might never reap them */
+        while (m->removers) {
+                (void) waitpid(m->removers->pid, NULL, 0);
+                remover_free(m->removers);
+        }
+
+        sd_bus_flush_close_unref(m->bus);
+        sd_event_unref(m->event);
+        graph_free(m->graph);
+        free(m);
+        return NULL;
+}

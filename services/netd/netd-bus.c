@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* org.wharf.Net1 at /org/wharf/Net1, as declared in proto/org.wharf.Net1.xml */
+#include "bus-errors.h"
+#include "id.h"
+#include "log.h"
+#include "netd-manager.h"
+
+#include "config.h"
+
+static int method_create_sandbox(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        const char *id, *mode_string;
+        NetMode mode;
+        int r;
+
+        r = sd_bus_message_read(message, "ss", &id, &mode_string);
+        if (r < 0)
+                return r;
+
+        if (!id_is_valid(id))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "Invalid container id \"%s\": expected 64 lowercase hex characters.", id);
+        mode = net_mode_from_string(mode_string);
+        if (mode < 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "Unknown network mode \"%s\".", mode_string);
+        if (!net_mode_is_supported(mode))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_NOT_SUPPORTED,
+                                         "network mode %s is not supported yet", mode_string);
+        if (manager_find_creation(m, id))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_FILE_EXISTS,
+                                         "The network sandbox of %s is being created already.", id);
+
+        r = manager_start_creation(m, id, mode, message);
+        if (r == -EEXIST)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_FILE_EXISTS,
+                                         "The network sandbox of %s exists already.", id);
+        if (r < 0) {
+                log_error_errno(r, "Failed to start creating sandbox %s: %m", id);
+                return sd_bus_error_setf(error, WHARF_ERROR_BACKEND_FAILED,
+                                         "Failed to create the network sandbox of %s: %s",
+                                         id, strerror(-r));
+        }
+        return 1;       /* answered when the helper exits */
+}
+
+static int method_remove_sandbox(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        Creation *c;
+        const char *id;
+        int r;
+
+        r = sd_bus_message_read(message, "s", &id);
+        if (r < 0)
+                return r;
+        if (!id_is_valid(id))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "Invalid container id \"%s\": expected 64 lowercase hex characters.", id);
+
+        /* Removing what is being made: do it once it is made. */
+        c = manager_find_creation(m, id);
+        if (c) {
+                r = creation_queue_removal(c, message);
+                if (r < 0)
+                        return r;
+                return 1;
+        }
+
+        r = sandbox_remove(m->netns_dir, id);
+        if (r < 0) {
+                log_error_errno(r, "Failed to remove sandbox %s: %m", id);
+                return sd_bus_error_setf(error, WHARF_ERROR_BACKEND_FAILED,
+                                         "Failed to remove the network sandbox of %s: %s",
+                                         id, strerror(-r));
+        }
+        log_info("Removed sandbox %s.", id);
+        return sd_bus_reply_method_return(message, NULL);
+}
+
+static int method_list_sandboxes(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(strv_freep) char **ids = NULL;
+        Manager *m = userdata;
+        int r;
+
+        r = sandbox_list(m->netns_dir, &ids);
+        if (r < 0)
+                return sd_bus_error_setf(error, WHARF_ERROR_BACKEND_FAILED,
+                                         "Failed to list %s: %s", m->netns_dir, strerror(-r));
+
+        r = sd_bus_message_new_method_return(message, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "(ss)");
+        if (r < 0)
+                return r;
+        STRV_FOREACH(id, ids) {
+                _cleanup_(freep) char *path = NULL;
+
+                r = sandbox_path(m->netns_dir, *id, &path);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_append(reply, "(ss)", *id, path);
+                if (r < 0)
+                        return r;
+        }
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static int property_get_version(sd_bus *bus, const char *path, const char *interface,
+                                const char *property, sd_bus_message *reply, void *userdata,
+                                sd_bus_error *error) {
+        return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
+}
+
+const sd_bus_vtable manager_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD_WITH_NAMES("CreateSandbox",
+                                 "ss", SD_BUS_PARAM(container_id) SD_BUS_PARAM(mode),
+                                 "s", SD_BUS_PARAM(netns_path),
+                                 method_create_sandbox, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("RemoveSandbox",
+                                 "s", SD_BUS_PARAM(container_id),
+                                 NULL,,
+                                 method_remove_sandbox, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ListSandboxes",
+                                 NULL,,
+                                 "a(ss)", SD_BUS_PARAM(sandboxes),
+                                 method_list_sandboxes, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_VTABLE_END
+};

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <inttypes.h>
+
+#include "auth.h"
+#include "bus-errors.h"
+#include "daemon.h"
+#include "digest.h"
+#include "log.h"
+#include "macro.h"
+#include "manager.h"
+#include "registry-api.h"
+#include "resolve.h"
+#include "transfer.h"
+
+#include "config.h"
+
+/* Runs before sd-bus flushes and closes the connection at exit, so that
+ * callers hear why their call or transfer ended. */
+static int manager_on_exit(sd_event_source *s, void *userdata) {
+        Manager *m = userdata;
+
+        m->max_active = 0;
+        while (m->resolves)
+                resolve_abort(m->resolves, "registryd is shutting down");
+        while (m->transfers)
+                transfer_finish(m->transfers, "registryd is shutting down");
+        return 0;
+}
+
+int manager_new(sd_event *event, Manager **ret) {
+        Manager *m;
+        int r;
+
+        m = calloc(1, sizeof(*m));
+        if (!m)
+                return -ENOMEM;
+        m->event = sd_event_ref(event);
+        m->max_active = TRANSFERS_ACTIVE_DEFAULT;
+        r = curl_glue_new(event, &m->glue);
+        if (r >= 0)
+                r = sd_event_add_exit(event, &m->exit_source, manager_on_exit, m);
+        if (r >= 0)
+                r = sd_event_source_set_priority(m->exit_source, SD_EVENT_PRIORITY_IMPORTANT - 10);
+        if (r < 0) {
+                manager_free(m);
+                return r;
+        }
+        *ret = m;
+        return 0;
+}
+
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+        sd_event_source_disable_unref(m->exit_source);
+        while (m->resolves)
+                resolve_free(m->resolves);
+        while (m->transfers)
+                transfer_free(m->transfers);
+        auth_tokens_free(m);
+        curl_glue_free(m->glue);
+        sd_bus_flush_close_unref(m->bus);
+        sd_event_unref(m->event);
+        free(m);
+        return NULL;
+}
+
+void manager_dispatch_transfers(Manager *m) {
+        /* transfer_start() may finish a transfer, which calls us again */
+        if (m->dispatching)
+                return;
+        m->dispatching = true;
+        for (Transfer *t = m->transfers; t && m->n_active < m->max_active; ) {
+                Transfer *next = transfer_next(t);
+                if (transfer_is_queued(t)) {
+                        transfer_start(t);
+                        /* t may be gone, and so may be next: start over */
+                        t = m->transfers;
+                        continue;
+                }
+                t = next;
+        }
+        m->dispatching = false;
+}
+
+static int method_resolve_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        const char *registry, *repository, *reference, *platform;
+        int r;
+
+        r = sd_bus_message_read(msg, "ssss", &registry, &repository, &reference, &platform);
+        if (r < 0)
+                return r;
+        return resolve_start(m, msg, registry, repository, reference, platform, error);
+}
+
+static int method_fetch_blob(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        const char *registry, *repository, *digest;
+        _cleanup_(closep) int fd = -EBADF;
+        Transfer *t;
+        uint64_t size;
+        int bus_fd, flags, r;
+
+        r = sd_bus_message_read(msg, "sssth", &registry, &repository, &digest, &size, &bus_fd);
+        if (r < 0)
+                return r;
+        if (!registry_api_registry_is_valid(registry))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "invalid registry \"%s\"", registry);
+        if (!registry_api_repository_is_valid(repository))
+                return sd_bus_error_setf(error, WHARF_ERROR_INVALID_REFERENCE, "invalid repository name \"%s\"",
+                                         repository);
+        if (!digest_is_valid(digest))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "invalid digest \"%s\"", digest);
+        if (m->n_transfers >= TRANSFERS_MAX)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED, "too many transfers");
+
+        flags = fcntl(bus_fd, F_GETFL);
+        if (flags < 0)
+                return -errno;
+        if ((flags & O_ACCMODE) == O_RDONLY)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "fd is not open for writing");
+
+        /* the message owns bus_fd; ours must outlive it */
+        fd = fcntl(bus_fd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0)
+                return -errno;
+        /* graphd may read slower than we download: never block on it */
+        if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+                return -errno;
+
+        r = transfer_new(m, registry, repository, digest, size, TAKE_FD(fd), &t);
+        if (r < 0)
+                return r;
+
+        log_debug("Transfer %" PRIu32 " queued: %s/%s@%s (%" PRIu64 " bytes)",
+                  transfer_id(t), registry, repository, digest, size);
+
+        /* reply before anything can emit TransferDone for this id */
+        r = sd_bus_reply_method_return(msg, "u", transfer_id(t));
+        if (r < 0) {
+                transfer_free(t);
+                return r;
+        }
+        manager_dispatch_transfers(m);
+        return 1;
+}
+
+static int method_cancel_transfer(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        Transfer *t;
+        uint32_t id;
+        int r;
+
+        r = sd_bus_message_read(msg, "u", &id);
+        if (r < 0)
+                return r;
+        t = manager_find_transfer(m, id);
+        if (!t)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "no transfer %" PRIu32, id);
+
+        transfer_finish(t, "canceled");
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
+                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
+}
+
+const sd_bus_vtable registry_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD_WITH_NAMES("ResolveImage",
+                                 "ssss", SD_BUS_PARAM(registry) SD_BUS_PARAM(repository)
+                                         SD_BUS_PARAM(reference) SD_BUS_PARAM(platform),
+                                 "sss", SD_BUS_PARAM(manifest_digest) SD_BUS_PARAM(manifest)
+                                        SD_BUS_PARAM(config),
+                                 method_resolve_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("FetchBlob",
+                                 "sssth", SD_BUS_PARAM(registry) SD_BUS_PARAM(repository)
+                                          SD_BUS_PARAM(digest) SD_BUS_PARAM(size) SD_BUS_PARAM(fd),
+                                 "u", SD_BUS_PARAM(transfer_id),
+                                 method_fetch_blob, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("CancelTransfer",
+                                 "u", SD_BUS_PARAM(transfer_id),
+                                 NULL,,
+                                 method_cancel_transfer, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_SIGNAL_WITH_NAMES("TransferProgress",
+                                 "utt", SD_BUS_PARAM(transfer_id) SD_BUS_PARAM(bytes) SD_BUS_PARAM(total), 0),
+        SD_BUS_SIGNAL_WITH_NAMES("TransferDone",
+                                 "us", SD_BUS_PARAM(transfer_id) SD_BUS_PARAM(error), 0),
+        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_VTABLE_END
+};
+
+int manager_connect_bus(Manager *m) {
+        int r;
+
+        r = daemon_bus_open(m->event, &m->bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to the system bus: %m");
+        r = sd_bus_add_object_vtable(m->bus, NULL, REGISTRY_OBJECT_PATH, REGISTRY_INTERFACE, registry_vtable, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the object vtable: %m");
+        r = daemon_bus_request_name(m->bus, REGISTRY_BUS_NAME);
+        if (r < 0)
+                return log_error_errno(r, "Failed to request the name %s: %m", REGISTRY_BUS_NAME);
+        return 0;
+}

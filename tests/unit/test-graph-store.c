@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* graphd's image store: commit checks, lookups, listing and docker rmi
+ * semantics, on layers made by hand (no unpacking, no root needed). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sys/stat.h>
+
+#include "bus-errors.h"
+#include "digest.h"
+#include "fs-util.h"
+#include "image-store.h"
+#include "layer-store.h"
+#include "macro.h"
+
+typedef struct Fixture {
+        char dir[64];
+        Graph *graph;
+} Fixture;
+
+static int setup(void **state) {
+        Fixture *f = calloc(1, sizeof *f);
+        _cleanup_(freep) char *run = NULL;
+
+        assert_non_null(f);
+        strcpy(f->dir, "/tmp/wharf-test-store-XXXXXX");
+        assert_non_null(mkdtemp(f->dir));
+        run = path_join(f->dir, "run");
+        assert_int_equal(graph_open(f->dir, run, &f->graph), 0);
+        *state = f;
+        return 0;
+}
+
+static int teardown(void **state) {
+        Fixture *f = *state;
+
+        graph_free(f->graph);
+        assert_int_equal(rm_rf(f->dir), 0);
+        free(f);
+        return 0;
+}
+
+/* Publish a fake layer for diff on top of parent; returns its chain id. */
+static void make_layer(Fixture *f, const char *parent, const char *diff, uint64_t size,
+                       char chain[static DIGEST_STRING_MAX]) {
+        _cleanup_(freep) char *dir = NULL, *sub = NULL;
+        Layer l = { .size = size, .media_type = (char *) "application/vnd.oci.image.layer.v1.tar" };
+
+        assert_int_equal(chain_id(parent, diff, chain), 0);
+        strcpy(l.chain_id, chain);
+        strcpy(l.diff_id, diff);
+        strcpy(l.parent, strempty(parent));
+        strcpy(l.blob_digest, diff);
+        assert_int_equal(graph_mkdtemp(f->graph, "ingest", &dir), 0);
+        sub = path_join(dir, "diff");
+        assert_int_equal(mkdir(sub, 0755), 0);
+        assert_int_equal(layer_metadata_write(dir, &l), 0);
+        assert_int_equal(layer_publish(f->graph, dir, chain), 0);
+}
+
+static void diff_of(const char *s, char out[static DIGEST_STRING_MAX]) {
+        assert_int_equal(sha256_digest(s, strlen(s), out), 0);
+}
+
+static char *config_for(const char *d1, const char *d2, const char *extra) {
+        char *c;
+        assert_true(asprintf(&c, "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-02T03:04:05.678Z\","
+                             "\"config\":{\"Cmd\":[\"sh\"],\"Extra\":\"%s\"},"
+                             "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"%s%s%s]}}",
+                             extra, d1, d2 ? ",\"" : "", d2 ?: "", d2 ? "\"" : "") > 0);
+        return c;
+}
+
+static void test_rfc3339(void **state) {
+        int64_t t;
+
+        assert_int_equal(parse_rfc3339("1970-01-01T00:00:00Z", &t), 0);
+        assert_int_equal(t, 0);
+        assert_int_equal(parse_rfc3339("2024-01-02T03:04:05.678901234Z", &t), 0);
+        assert_int_equal(t, 1704164645);
+        assert_int_equal(parse_rfc3339("2024-01-02T04:04:05+01:00", &t), 0);
+        assert_int_equal(t, 1704164645);
+        assert_int_equal(parse_rfc3339("2024-01-02T02:34:05-00:30", &t), 0);
+        assert_int_equal(t, 1704164645);
+        assert_true(parse_rfc3339("2024-01-02 03:04:05", &t) < 0);
+        assert_true(parse_rfc3339("2024-01-02T03:04:05", &t) < 0);
+        assert_true(parse_rfc3339("", &t) < 0);
+}
+
+static void test_tmp_emptied(void **state) {
+        Fixture *f = *state;
+        _cleanup_(freep) char *stale = NULL, *run = NULL;
+        Graph *g;
+
+        stale = path_join(f->graph->tmp, "ingest-half/diff/file");
+        assert_int_equal(mkdir_p(stale, 0755), 0);
+        run = path_join(f->dir, "run");
+        assert_int_equal(graph_open(f->dir, run, &g), 0);
+        assert_int_equal(access(stale, F_OK), -1);
+        assert_int_equal(access(g->tmp, F_OK), 0);
+        graph_free(g);
+}
+
+static void test_publish_race(void **state) {
+        Fixture *f = *state;
+        _cleanup_(freep) char *a = NULL, *b = NULL;
+        Layer l = {};
+        char d[DIGEST_STRING_MAX];
+
+        diff_of("race", d);
+        strcpy(l.chain_id, d);
+        strcpy(l.diff_id, d);
+        assert_int_equal(graph_mkdtemp(f->graph, "ingest", &a), 0);
+        assert_int_equal(graph_mkdtemp(f->graph, "ingest", &b), 0);
+        assert_int_equal(layer_metadata_write(a, &l), 0);
+        assert_int_equal(layer_metadata_write(b, &l), 0);
+        assert_false(layer_exists(f->graph, d));
+        assert_int_equal(layer_publish(f->graph, a, d), 0);
+        /* the loser is told, and its copy stays where it was for discarding */
+        assert_int_equal(layer_publish(f->graph, b, d), 1);
+        assert_int_equal(access(b, F_OK), 0);
+        assert_int_equal(graph_discard(f->graph, b), 0);
+        assert_int_equal(access(b, F_OK), -1);
+        assert_true(layer_exists(f->graph, d));
+}
+
+static void test_commit_and_lookup(void **state) {
+        Fixture *f = *state;
+        _cleanup_(freep) char *config = NULL, *manifest = NULL, *bad = NULL, *got = NULL;
+        char d1[DIGEST_STRING_MAX], d2[DIGEST_STRING_MAX], c1[DIGEST_STRING_MAX], c2[DIGEST_STRING_MAX];
+        char id[DIGEST_STRING_MAX], expect[DIGEST_STRING_MAX], found[DIGEST_STRING_MAX], prefix[16];
+        char *tags[] = { (char *) "127.0.0.1:5000/library/busybox:latest", (char *) "busybox:1", NULL };
+        const char *mdigest = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        Image *list = NULL;
+        size_t n;
+
+        diff_of("layer one", d1);
+        diff_of("layer two", d2);
+        config = config_for(d1, d2, "x");
+        assert_int_equal(sha256_digest(config, strlen(config), expect), 0);
+
+        /* layers missing */
+        assert_true(image_commit(f->graph, "", "", config, tags, id, &error) < 0);
+        assert_string_equal(error.name, WHARF_ERROR_INVALID_LAYER);
+        sd_bus_error_free(&error);
+
+        make_layer(f, NULL, d1, 100, c1);
+        make_layer(f, c1, d2, 23, c2);
+
+        /* manifest naming another config */
+        assert_true(asprintf(&bad, "{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\"},\"layers\":[{},{}]}", d1) > 0);
+        assert_true(image_commit(f->graph, mdigest, bad, config, tags, id, &error) < 0);
+        assert_string_equal(error.name, WHARF_ERROR_DIGEST_MISMATCH);
+        sd_bus_error_free(&error);
+        assert_true(image_commit(f->graph, "", "", "{\"rootfs\":{}}", tags, id, &error) < 0);
+        assert_string_equal(error.name, WHARF_ERROR_INVALID_MANIFEST);
+        sd_bus_error_free(&error);
+        char *badtags[] = { (char *) "UPPER/case", NULL };
+        assert_true(image_commit(f->graph, "", "", config, badtags, id, &error) < 0);
+        assert_string_equal(error.name, WHARF_ERROR_INVALID_REFERENCE);
+        sd_bus_error_free(&error);
+
+        assert_true(asprintf(&manifest, "{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\"},\"layers\":[{},{}]}", expect) > 0);
+        assert_int_equal(image_commit(f->graph, mdigest, manifest, config, tags, id, &error), 0);
+        assert_string_equal(id, expect);
+
+        /* every way to name it */
+        const char *names[] = {
+                "127.0.0.1:5000/library/busybox:latest",
+                "docker.io/library/busybox:1",
+                "busybox:1",
+                "127.0.0.1:5000/library/busybox@sha256:1111111111111111111111111111111111111111111111111111111111111111",
+                "docker.io/library/busybox@sha256:1111111111111111111111111111111111111111111111111111111111111111",
+                expect,
+                expect + strlen(DIGEST_PREFIX),
+        };
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                assert_int_equal(image_resolve(f->graph, names[i], found, &error), 0);
+                assert_string_equal(found, expect);
+        }
+        snprintf(prefix, sizeof prefix, "%.10s", expect + strlen(DIGEST_PREFIX));
+        assert_int_equal(image_resolve(f->graph, prefix, found, &error), 0);
+        assert_string_equal(found, expect);
+
+        assert_true(image_resolve(f->graph, "busybox:2", found, &error) < 0);
+        assert_string_equal(error.name, WHARF_ERROR_NO_SUCH_IMAGE);
+        assert_string_equal(error.message, "No such image: busybox:2");
+        sd_bus_error_free(&error);
+
+        assert_int_equal(image_read_config(f->graph, expect, &got), 0);
+        assert_string_equal(got, config);
+
+        assert_int_equal(image_list(f->graph, &list, &n), 0);
+        assert_int_equal(n, 1);
+        assert_string_equal(list[0].id, expect);
+        assert_int_equal(strv_length(list[0].tags), 2);
+        assert_string_equal(list[0].tags[0], "127.0.0.1:5000/library/busybox:latest");
+        assert_string_equal(list[0].tags[1], "docker.io/library/busybox:1");
+        assert_int_equal(strv_length(list[0].digests), 2);
+        assert_int_equal(list[0].created, 1704164645);
+        assert_int_equal(list[0].size, 123);
+        assert_int_equal(strv_length(list[0].layers), 2);
+        assert_string_equal(list[0].layers[1], c2);
+        images_free(list, n);
+}
+
+static void test_ambiguous_prefix(void **state) {
+        Fixture *f = *state;
+        char d[DIGEST_STRING_MAX], c[DIGEST_STRING_MAX], id[DIGEST_STRING_MAX], first[20][DIGEST_STRING_MAX];
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        char prefix[2] = {};
+
+        diff_of("base", d);
+        make_layer(f, NULL, d, 1, c);
+        /* 17 images: two share a first hex digit */
+        for (int i = 0; i < 17 && !prefix[0]; i++) {
+                _cleanup_(freep) char *config = NULL;
+                char extra[16];
+
+                snprintf(extra, sizeof extra, "%d", i);
+                config = config_for(d, NULL, extra);
+                assert_int_equal(image_commit(f->graph, "", "", config, NULL, id, &error), 0);
+                strcpy(first[i], id);
+                for (int j = 0; j < i; j++)
+                        if (first[j][7] == id[7])
+                                prefix[0] = id[7];
+        }
+        assert_true(prefix[0] != 0);
+        assert_true(image_resolve(f->graph, prefix, id, &error) < 0);
+        assert_string_equal(error.name, WHARF_ERROR_AMBIGUOUS);
+        sd_bus_error_free(&error);
+        assert_true(image_resolve(f->graph, "sha256:0000000000000000000000000000000000000000000000000000000000000000", id, &error) < 0);
+        assert_string_equal(error.name, WHARF_ERROR_NO_SUCH_IMAGE);
+        sd_bus_error_free(&error);
+}
+
+static void write_container_ref(Fixture *f, const char *cid, const char *image, const char *layer) {
+        _cleanup_(freep) char *dir = NULL, *p = NULL, *json = NULL;
+
+        dir = path_join(f->graph->containers, cid);
+        assert_int_equal(mkdir_p(dir, 0755), 0);
+        p = path_join(dir, "rootfs.json");
+        assert_true(asprintf(&json, "{\"container_id\":\"%s\",\"image_id\":\"%s\",\"layers\":[\"%s\"]}",
+                             cid, image, layer) > 0);
+        assert_int_equal(write_file_atomic(p, json, strlen(json), 0644), 0);
+}
+
+static void test_remove(void **state) {
+        Fixture *f = *state;
+        _cleanup_(freep) char *ca = NULL, *cb = NULL;
+        _cleanup_(strv_freep) char **m = NULL;
+        char d1[DIGEST_STRING_MAX], d2[DIGEST_STRING_MAX], d3[DIGEST_STRING_MAX];
+        char c1[DIGEST_STRING_MAX], c2[DIGEST_STRING_MAX], c3[DIGEST_STRING_MAX];
+        char a[DIGEST_STRING_MAX], b[DIGEST_STRING_MAX], found[DIGEST_STRING_MAX];
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        char *tags_a[] = { (char *) "127.0.0.1:5000/a:latest", (char *) "127.0.0.1:5000/a:v1", NULL };
+        char *tags_b[] = { (char *) "127.0.0.1:5000/b:latest", NULL };
+        const char *cid = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+        /* a = base + top_a, b = base + top_b: they share the base layer */
+        diff_of("base", d1);
+        diff_of("top a", d2);
+        diff_of("top b", d3);
+        make_layer(f, NULL, d1, 1, c1);
+        make_layer(f, c1, d2, 1, c2);
+        make_layer(f, c1, d3, 1, c3);
+        ca = config_for(d1, d2, "a");
+        cb = config_for(d1, d3, "b");
+        assert_int_equal(image_commit(f->graph, "", "", ca, tags_a, a, &error), 0);
+        assert_int_equal(image_commit(f->graph, "", "", cb, tags_b, b, &error), 0);
+
+        /* an id with two tags needs force */
+        assert_true(image_remove(f->graph, a, false, &m, &error) < 0);
+        assert_string_equal(error.name, WHARF_ERROR_IMAGE_IN_USE);
+        assert_non_null(strstr(error.message, "referenced in multiple repositories"));
+        sd_bus_error_free(&error);
+
+        /* untag one: the image stays */
+        assert_int_equal(image_remove(f->graph, "127.0.0.1:5000/a:v1", false, &m, &error), 0);
+        assert_int_equal(strv_length(m), 1);
+        assert_string_equal(m[0], "Untagged: 127.0.0.1:5000/a:v1");
+        strv_free(TAKE_PTR(m));
+        assert_int_equal(image_resolve(f->graph, a, found, &error), 0);
+
+        /* a container uses a: its last tag cannot go without force */
+        write_container_ref(f, cid, a, c2);
+        assert_true(image_remove(f->graph, "127.0.0.1:5000/a:latest", false, &m, &error) < 0);
+        assert_string_equal(error.name, WHARF_ERROR_IMAGE_IN_USE);
+        assert_non_null(strstr(error.message, "is using its referenced image"));
+        sd_bus_error_free(&error);
+        /* forced: untagged, but image and layers stay for the container */
+        assert_int_equal(image_remove(f->graph, "127.0.0.1:5000/a:latest", true, &m, &error), 0);
+        assert_int_equal(strv_length(m), 1);
+        strv_free(TAKE_PTR(m));
+        assert_int_equal(image_resolve(f->graph, a, found, &error), 0);
+        assert_true(layer_exists(f->graph, c2));
+
+        /* container gone: removing by id deletes a and its own top layer only */
+        _cleanup_(freep) char *cdir = path_join(f->graph->containers, cid);
+        assert_int_equal(rm_rf(cdir), 0);
+        assert_int_equal(image_remove(f->graph, a + 7, false, &m, &error), 0);
+        assert_int_equal(strv_length(m), 2);
+        assert_string_equal(m[0] + strlen("Deleted: "), a);
+        assert_string_equal(m[1] + strlen("Deleted: "), c2);
+        strv_free(TAKE_PTR(m));
+        assert_false(layer_exists(f->graph, c2));
+        assert_true(layer_exists(f->graph, c1));
+        assert_true(image_resolve(f->graph, a, found, &error) < 0);
+        sd_bus_error_free(&error);
+
+        /* b by its last tag: untag, delete image, then both its layers */
+        assert_int_equal(image_remove(f->graph, "127.0.0.1:5000/b:latest", false, &m, &error), 0);
+        assert_int_equal(strv_length(m), 4);
+        assert_string_equal(m[0], "Untagged: 127.0.0.1:5000/b:latest");
+        assert_string_equal(m[1] + strlen("Deleted: "), b);
+        assert_string_equal(m[2] + strlen("Deleted: "), c3);
+        assert_string_equal(m[3] + strlen("Deleted: "), c1);
+        assert_false(layer_exists(f->graph, c1));
+
+        assert_true(image_remove(f->graph, "127.0.0.1:5000/b:latest", false, &m, &error) < 0);
+        assert_string_equal(error.name, WHARF_ERROR_NO_SUCH_IMAGE);
+        sd_bus_error_free(&error);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_rfc3339),
+                cmocka_unit_test_setup_teardown(test_tmp_emptied, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_publish_race, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_commit_and_lookup, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_ambiguous_prefix, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
