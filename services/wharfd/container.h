@@ -45,6 +45,7 @@ struct Container {
         bool exit_pending;       /* Exited arrived while starting */
         int pending_exit_code;
         bool cleaning;           /* exit/remove clean-up in progress */
+        bool unseen;             /* reconciliation: not (yet) found running in execd */
         bool remove_on_exit;     /* forced removal waits for the exit */
         sd_bus_message **remove_requests; /* RemoveContainer calls to answer */
         size_t n_remove_requests;

@@ -490,6 +490,8 @@ void pull_dispatch_transfer_done(Manager *m, uint32_t transfer_id, const char *e
                 return;
         }
         l->transfer_done = true;
+        if (l->done)
+                return; /* graphd verified the layer already: nothing can be wrong with it */
         if (isempty(error)) {
                 l->bytes = l->m->size;
                 job_log(l->pull->job, "%s: Download complete", short_hex(l->m->digest));

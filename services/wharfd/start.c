@@ -542,7 +542,7 @@ static int on_exec_list(sd_bus_message *reply, void *userdata, sd_bus_error *ret
         }
         /* running containers execd does not know are gone: they exited unseen */
         LIST_FOREACH(containers, c, m->containers)
-                c->exit_pending = c->status == CONTAINER_RUNNING;
+                c->unseen = c->status == CONTAINER_RUNNING && !c->cleaning;
 
         r = sd_bus_message_enter_container(reply, 'a', "(susi)");
         if (r < 0)
@@ -551,14 +551,14 @@ static int on_exec_list(sd_bus_message *reply, void *userdata, sd_bus_error *ret
                 Container *c = container_by_id(m, id);
                 if (!c || c->status != CONTAINER_RUNNING)
                         continue;
-                c->exit_pending = false;
+                c->unseen = false;
                 if (streq(state, "stopped"))
                         container_handle_exit(m, c, code);
         }
 
         LIST_FOREACH_SAFE(containers, c, n, m->containers)
-                if (c->exit_pending) {
-                        c->exit_pending = false;
+                if (c->unseen) {
+                        c->unseen = false;
                         /* as docker does for a container lost with its runtime */
                         container_handle_exit(m, c, 255);
                 }
