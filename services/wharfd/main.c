@@ -1,13 +1,37 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* placeholder: replaced by the real daemon */
+/* wharfd: the engine, org.wharf.Engine1, the only API clients use. It
+ * keeps the containers (ROOT/engine) and drives the four backends over the
+ * bus; it holds no capability once serving. */
+
+#include "caps.h"
 #include "daemon.h"
 #include "log.h"
+#include "manager.h"
 
 int main(int argc, char *argv[]) {
-        DaemonArgs a = {};
-        int r = daemon_parse_args(argc, argv, "wharfd", "wharf engine", &a);
+        _cleanup_(manager_freep) Manager *m = NULL;
+        _cleanup_(daemon_args_done) DaemonArgs a = {};
+        int r;
+
+        r = daemon_parse_args(argc, argv, "wharfd", "The wharf engine: org.wharf.Engine1.", &a);
         if (r != 0)
                 return r < 0 ? 1 : 0;
-        daemon_args_done(&a);
-        return 0;
+
+        r = manager_new(a.root, a.run, &m);
+        if (r < 0)
+                return 1;
+        r = manager_startup(m);
+        if (r < 0)
+                return 1;
+        r = daemon_bus_request_name(m->bus, ENGINE_BUS_NAME);
+        if (r < 0)
+                return log_error_errno(r, "Failed to acquire %s: %m", ENGINE_BUS_NAME), 1;
+
+        /* the engine only talks on the bus and writes its own files */
+        r = caps_keep_only(0);
+        if (r < 0)
+                return log_error_errno(r, "Failed to drop capabilities: %m"), 1;
+
+        log_info("Serving %s, state in %s.", ENGINE_BUS_NAME, a.root);
+        return daemon_run(m->event);
 }

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <json-c/json.h>
+#include <sys/stat.h>
+
+#include "container.h"
+#include "fs-util.h"
+#include "macro.h"
+#include "names.h"
+
+#define CONTAINER_JSON_MAX (1024U * 1024U)
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
+
+static const char *const status_table[_CONTAINER_STATUS_MAX] = {
+        [CONTAINER_CREATED] = "created",
+        [CONTAINER_RUNNING] = "running",
+        [CONTAINER_EXITED]  = "exited",
+};
+
+const char *container_status_to_string(ContainerStatus s) {
+        return s >= 0 && s < _CONTAINER_STATUS_MAX ? status_table[s] : NULL;
+}
+
+ContainerStatus container_status_from_string(const char *s) {
+        for (int i = 0; s && i < _CONTAINER_STATUS_MAX; i++)
+                if (streq(status_table[i], s))
+                        return i;
+        return _CONTAINER_STATUS_INVALID;
+}
+
+Container *container_free(Container *c) {
+        if (!c)
+                return NULL;
+        free(c->name);
+        free(c->image);
+        free(c->image_id);
+        container_config_done(&c->config);
+        free(c->network_mode);
+        for (size_t i = 0; i < c->n_remove_requests; i++)
+                sd_bus_message_unref(c->remove_requests[i]);
+        free(c->remove_requests);
+        free(c);
+        return NULL;
+}
+
+static json_object *strv_to_json(char * const *l) {
+        json_object *a = json_object_new_array();
+
+        STRV_FOREACH(s, l)
+                json_object_array_add(a, json_object_new_string(*s));
+        return a;
+}
+
+int container_to_json(const Container *c, char **ret) {
+        _cleanup_(json_object_putp) json_object *o = json_object_new_object();
+        json_object *config, *host, *state;
+        const char *s;
+
+        if (!o)
+                return -ENOMEM;
+        json_object_object_add(o, "Id", json_object_new_string(c->id));
+        json_object_object_add(o, "Name", json_object_new_string(strempty(c->name)));
+        json_object_object_add(o, "Image", json_object_new_string(strempty(c->image)));
+        json_object_object_add(o, "ImageId", json_object_new_string(strempty(c->image_id)));
+        json_object_object_add(o, "Created", json_object_new_int64(c->created));
+
+        config = json_object_new_object();
+        json_object_object_add(o, "Config", config);
+        json_object_object_add(config, "Entrypoint", strv_to_json(c->config.entrypoint));
+        json_object_object_add(config, "Cmd", strv_to_json(c->config.cmd));
+        json_object_object_add(config, "Env", strv_to_json(c->config.env));
+        json_object_object_add(config, "WorkingDir", json_object_new_string(strempty(c->config.workdir)));
+        json_object_object_add(config, "Hostname", json_object_new_string(strempty(c->config.hostname)));
+        json_object_object_add(config, "User", json_object_new_string(strempty(c->config.user)));
+        json_object_object_add(config, "Tty", json_object_new_boolean(c->config.tty));
+
+        host = json_object_new_object();
+        json_object_object_add(o, "HostConfig", host);
+        json_object_object_add(host, "AutoRemove", json_object_new_boolean(c->auto_remove));
+        json_object_object_add(host, "NetworkMode", json_object_new_string(c->network_mode ?: "none"));
+
+        state = json_object_new_object();
+        json_object_object_add(o, "State", state);
+        json_object_object_add(state, "Status", json_object_new_string(container_status_to_string(c->status)));
+        json_object_object_add(state, "Pid", json_object_new_int64(c->pid));
+        json_object_object_add(state, "ExitCode", json_object_new_int(c->exit_code));
+        json_object_object_add(state, "StartedAt", json_object_new_int64(c->started_at));
+        json_object_object_add(state, "FinishedAt", json_object_new_int64(c->finished_at));
+
+        s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!s)
+                return -ENOMEM;
+        *ret = strdup(s);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static json_object *member(json_object *o, const char *key, json_type type) {
+        json_object *v;
+
+        if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, type))
+                return NULL;
+        return v;
+}
+
+static int dup_string(json_object *o, const char *key, bool required, char **ret) {
+        json_object *v = member(o, key, json_type_string);
+
+        if (!v && required)
+                return -EBADMSG;
+        *ret = strdup(v ? json_object_get_string(v) : "");
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int dup_strv(json_object *o, const char *key, char ***ret) {
+        json_object *a = member(o, key, json_type_array);
+        _cleanup_(strv_freep) char **l = calloc(1, sizeof(char *));
+
+        if (!l)
+                return -ENOMEM;
+        for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+                json_object *s = json_object_array_get_idx(a, i);
+                if (!json_object_is_type(s, json_type_string))
+                        return -EBADMSG;
+                if (strv_extend(&l, json_object_get_string(s)) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static int64_t get_int(json_object *o, const char *key) {
+        json_object *v = member(o, key, json_type_int);
+        return v ? json_object_get_int64(v) : 0;
+}
+
+int container_from_json(const char *json, Container **ret) {
+        _cleanup_(json_object_putp) json_object *o = NULL;
+        _cleanup_(container_freep) Container *c = NULL;
+        json_object *config, *host, *state, *v;
+        _cleanup_(freep) char *status = NULL;
+        int r;
+
+        o = json_tokener_parse(json);
+        if (!o || !json_object_is_type(o, json_type_object))
+                return -EBADMSG;
+
+        c = calloc(1, sizeof *c);
+        if (!c)
+                return -ENOMEM;
+
+        v = member(o, "Id", json_type_string);
+        if (!v || !id_is_valid(json_object_get_string(v)))
+                return -EBADMSG;
+        strcpy(c->id, json_object_get_string(v));
+
+        if ((r = dup_string(o, "Name", true, &c->name)) < 0 ||
+            (r = dup_string(o, "Image", true, &c->image)) < 0 ||
+            (r = dup_string(o, "ImageId", true, &c->image_id)) < 0)
+                return r;
+        c->created = get_int(o, "Created");
+
+        config = member(o, "Config", json_type_object);
+        if (!config)
+                return -EBADMSG;
+        if ((r = dup_strv(config, "Entrypoint", &c->config.entrypoint)) < 0 ||
+            (r = dup_strv(config, "Cmd", &c->config.cmd)) < 0 ||
+            (r = dup_strv(config, "Env", &c->config.env)) < 0 ||
+            (r = dup_string(config, "WorkingDir", false, &c->config.workdir)) < 0 ||
+            (r = dup_string(config, "Hostname", false, &c->config.hostname)) < 0 ||
+            (r = dup_string(config, "User", false, &c->config.user)) < 0)
+                return r;
+        v = member(config, "Tty", json_type_boolean);
+        c->config.tty = v && json_object_get_boolean(v);
+
+        host = member(o, "HostConfig", json_type_object);
+        v = member(host, "AutoRemove", json_type_boolean);
+        c->auto_remove = v && json_object_get_boolean(v);
+        if ((r = dup_string(host, "NetworkMode", false, &c->network_mode)) < 0)
+                return r;
+
+        state = member(o, "State", json_type_object);
+        if (!state)
+                return -EBADMSG;
+        if ((r = dup_string(state, "Status", true, &status)) < 0)
+                return r;
+        c->status = container_status_from_string(status);
+        if (c->status < 0)
+                return -EBADMSG;
+        c->pid = (uint32_t) get_int(state, "Pid");
+        c->exit_code = (int) get_int(state, "ExitCode");
+        c->started_at = get_int(state, "StartedAt");
+        c->finished_at = get_int(state, "FinishedAt");
+
+        if (!container_name_is_valid(c->name))
+                return -EBADMSG;
+
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+int container_save(const Container *c, const char *dir) {
+        _cleanup_(freep) char *json = NULL, *cdir = NULL, *path = NULL;
+        int r;
+
+        r = container_to_json(c, &json);
+        if (r < 0)
+                return r;
+        cdir = path_join(dir, c->id);
+        if (!cdir)
+                return -ENOMEM;
+        r = mkdir_p(cdir, 0700);
+        if (r < 0)
+                return r;
+        path = path_join(cdir, "container.json");
+        if (!path)
+                return -ENOMEM;
+        return write_file_atomic(path, json, strlen(json), 0600);
+}
+
+int container_load(const char *dir, const char *id, Container **ret) {
+        _cleanup_(freep) char *path = NULL, *json = NULL;
+        _cleanup_(container_freep) Container *c = NULL;
+        int r;
+
+        if (!id_is_valid(id))
+                return -EINVAL;
+        if (asprintf(&path, "%s/%s/container.json", dir, id) < 0)
+                return -ENOMEM;
+        r = read_full_file(path, &json, NULL, CONTAINER_JSON_MAX);
+        if (r < 0)
+                return r;
+        r = container_from_json(json, &c);
+        if (r < 0)
+                return r;
+        /* the directory name is what counts */
+        if (!streq(c->id, id))
+                return -EBADMSG;
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+int container_load_all(const char *dir, Container **head, unsigned *ret_n_bad) {
+        DIR *d;
+        unsigned bad = 0;
+
+        d = opendir(dir);
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        for (struct dirent *de; (de = readdir(d)); ) {
+                Container *c = NULL;
+
+                if (!id_is_valid(de->d_name))
+                        continue;
+                if (container_load(dir, de->d_name, &c) < 0) {
+                        bad++;
+                        continue;
+                }
+                LIST_PREPEND(containers, *head, c);
+        }
+        closedir(d);
+        if (ret_n_bad)
+                *ret_n_bad = bad;
+        return 0;
+}
+
+int container_remove_files(const Container *c, const char *dir) {
+        _cleanup_(freep) char *cdir = path_join(dir, c->id);
+
+        if (!cdir)
+                return -ENOMEM;
+        return rm_rf(cdir);
+}
+
+Container *container_find_by_name(Container *head, const char *name) {
+        if (name && name[0] == '/')
+                name++;
+        LIST_FOREACH(containers, c, head)
+                if (streq_ptr(c->name, name))
+                        return c;
+        return NULL;
+}
+
+int container_find(Container *head, const char *ref, Container **ret) {
+        Container *found = NULL;
+        size_t n;
+
+        if (isempty(ref))
+                return -ESRCH;
+        LIST_FOREACH(containers, c, head)
+                if (streq(c->id, ref)) {
+                        *ret = c;
+                        return 0;
+                }
+        found = container_find_by_name(head, ref);
+        if (found) {
+                *ret = found;
+                return 0;
+        }
+        if (!id_prefix_is_valid(ref))
+                return -ESRCH;
+        n = strlen(ref);
+        LIST_FOREACH(containers, c, head)
+                if (strncmp(c->id, ref, n) == 0) {
+                        if (found)
+                                return -ENOTUNIQ;
+                        found = c;
+                }
+        if (!found)
+                return -ESRCH;
+        *ret = found;
+        return 0;
+}
+
+/* Answers the RemoveContainer calls waiting on c; error_name NULL: success. */
+void container_answer_removals(Container *c, const char *error_name, const char *message) {
+        for (size_t i = 0; i < c->n_remove_requests; i++) {
+                if (error_name)
+                        (void) sd_bus_reply_method_errorf(c->remove_requests[i], error_name, "%s", message);
+                else
+                        (void) sd_bus_reply_method_return(c->remove_requests[i], NULL);
+                sd_bus_message_unref(c->remove_requests[i]);
+        }
+        c->remove_requests = (free(c->remove_requests), NULL);
+        c->n_remove_requests = 0;
+}

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <time.h>
+
+#include "bus-errors.h"
+#include "container.h"
+#include "create.h"
+#include "image.h"
+#include "job.h"
+#include "log.h"
+#include "names.h"
+#include "pull.h"
+
+#define NAME_GENERATE_TRIES 10
+
+typedef struct CreateJob {
+        Job *job;
+        char *image;
+        char **cmd;
+        ContainerOptions options;
+        Reference ref;
+        bool has_ref;
+        ImageLookup *lookup;
+        Pull *pull;
+} CreateJob;
+
+static void create_job_free(void *userdata) {
+        CreateJob *c = userdata;
+
+        if (!c)
+                return;
+        image_lookup_free(c->lookup);
+        pull_free(c->pull);
+        free(c->image);
+        strv_free(c->cmd);
+        container_options_done(&c->options);
+        reference_done(&c->ref);
+        free(c);
+}
+
+static void create_job_freep(CreateJob **c) {
+        create_job_free(*c);
+}
+
+static int read_strv_variant(sd_bus_message *message, const char *key, char ***ret, sd_bus_error *error) {
+        _cleanup_(strv_freep) char **l = NULL;
+        int r;
+
+        r = sd_bus_message_enter_container(message, 'v', "as");
+        if (r < 0)
+                return r == -ENXIO ? sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "option %s must be of type as", key) : r;
+        r = sd_bus_message_read_strv(message, &l);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_exit_container(message);
+        if (r < 0)
+                return r;
+        strv_free(*ret);
+        *ret = l ? TAKE_PTR(l) : calloc(1, sizeof(char *));
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int read_string_variant(sd_bus_message *message, const char *key, char **ret, sd_bus_error *error) {
+        const char *s;
+        int r;
+
+        r = sd_bus_message_read(message, "v", "s", &s);
+        if (r < 0)
+                return r == -ENXIO ? sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "option %s must be of type s", key) : r;
+        free(*ret);
+        *ret = strdup(s);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int read_bool_variant(sd_bus_message *message, const char *key, bool *ret, sd_bus_error *error) {
+        int b, r;
+
+        r = sd_bus_message_read(message, "v", "b", &b);
+        if (r < 0)
+                return r == -ENXIO ? sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "option %s must be of type b", key) : r;
+        *ret = b;
+        return 0;
+}
+
+int container_options_parse(sd_bus_message *message, ContainerOptions *o, sd_bus_error *error) {
+        int r;
+
+        r = sd_bus_message_enter_container(message, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
+                const char *key;
+
+                r = sd_bus_message_read(message, "s", &key);
+                if (r < 0)
+                        return r;
+                if (streq(key, "Name"))
+                        r = read_string_variant(message, key, &o->name, error);
+                else if (streq(key, "AutoRemove"))
+                        r = read_bool_variant(message, key, &o->auto_remove, error);
+                else if (streq(key, "Env"))
+                        r = read_strv_variant(message, key, &o->env, error);
+                else if (streq(key, "Entrypoint")) {
+                        r = read_strv_variant(message, key, &o->entrypoint, error);
+                        o->entrypoint_set = true;
+                } else if (streq(key, "WorkingDir"))
+                        r = read_string_variant(message, key, &o->workdir, error);
+                else if (streq(key, "Hostname"))
+                        r = read_string_variant(message, key, &o->hostname, error);
+                else if (streq(key, "NetworkMode"))
+                        r = read_string_variant(message, key, &o->network_mode, error);
+                else if (streq(key, "User"))
+                        r = read_string_variant(message, key, &o->user, error);
+                else if (streq(key, "Tty"))
+                        r = read_bool_variant(message, key, &o->tty, error);
+                else {
+                        log_debug("Ignoring unknown container option %s.", key);
+                        r = sd_bus_message_skip(message, "v");
+                }
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(message);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(message);
+}
+
+static int name_in_use_error(sd_bus_error *error, const char *name, const Container *c) {
+        return sd_bus_error_setf(error, WHARF_ERROR_NAME_IN_USE,
+                                 "Conflict. The container name \"/%s\" is already in use by container \"%s\". "
+                                 "You have to remove (or rename) that container to be able to reuse that name.",
+                                 name, c->id);
+}
+
+static void create_job_fail_error(Job *j, const sd_bus_error *e) {
+        job_finish(j, JOB_FAILED, e->message ?: e->name);
+}
+
+static int create_pick_name(CreateJob *cj, char **ret, sd_bus_error *error) {
+        Manager *m = cj->job->manager;
+        Container *c;
+
+        if (!isempty(cj->options.name)) {
+                const char *name = cj->options.name[0] == '/' ? cj->options.name + 1 : cj->options.name;
+                c = container_find_by_name(m->containers, name);
+                if (c)
+                        return name_in_use_error(error, name, c);
+                *ret = strdup(name);
+                return *ret ? 0 : -ENOMEM;
+        }
+        for (unsigned i = 0; i < NAME_GENERATE_TRIES; i++) {
+                _cleanup_(freep) char *name = NULL;
+                int r = container_name_generate(i, &name);
+                if (r < 0)
+                        return r;
+                if (!container_find_by_name(m->containers, name)) {
+                        *ret = TAKE_PTR(name);
+                        return 0;
+                }
+        }
+        return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "could not generate a unique container name");
+}
+
+/* Merges the image config and records the container; ends the job. */
+static void create_record(CreateJob *cj, const char *image_id, const char *image_config) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(container_freep) Container *c = NULL;
+        _cleanup_(freep) char *msg = NULL;
+        Job *j = cj->job;
+        Manager *m = j->manager;
+        int r;
+
+        c = calloc(1, sizeof *c);
+        if (!c)
+                goto oom;
+        r = container_config_merge(image_config, cj->cmd, &cj->options, &c->config, &msg);
+        if (r < 0) {
+                job_finish(j, JOB_FAILED, msg ?: "invalid image config");
+                return;
+        }
+        r = create_pick_name(cj, &c->name, &error);
+        if (r < 0) {
+                if (sd_bus_error_is_set(&error))
+                        create_job_fail_error(j, &error);
+                else
+                        goto oom;
+                return;
+        }
+        do {
+                r = random_id(c->id);
+                if (r < 0) {
+                        job_finish(j, JOB_FAILED, "failed to generate a container id");
+                        return;
+                }
+                /* an all-digit id would be taken for a number by some tools: docker avoids it too */
+        } while (strspn(c->id, "0123456789") == ID_HEX_LEN || container_find(m->containers, c->id, &(Container *) {NULL}) >= 0);
+
+        c->image = strdup(cj->image);
+        c->image_id = strdup(image_id);
+        c->network_mode = strdup("none");
+        if (!c->image || !c->image_id || !c->network_mode)
+                goto oom;
+        c->created = (int64_t) time(NULL);
+        c->auto_remove = cj->options.auto_remove;
+        c->status = CONTAINER_CREATED;
+
+        r = manager_save_container(m, c);
+        if (r < 0) {
+                errno = -r;
+                if (asprintf(&msg, "failed to store the container: %m") < 0)
+                        msg = NULL;
+                job_finish(j, JOB_FAILED, msg ?: "failed to store the container");
+                return;
+        }
+        if (job_set_subject(j, c->id) < 0)
+                goto oom;
+        log_info("Created container %s (%s) from %s.", c->id, c->name, c->image);
+        LIST_PREPEND(containers, m->containers, c);
+        TAKE_PTR(c);
+        job_finish(j, JOB_DONE, NULL);
+        return;
+
+oom:
+        job_finish(j, JOB_FAILED, "out of memory");
+}
+
+static void create_on_pulled(Pull *p, int r, const char *message, void *userdata) {
+        CreateJob *cj = userdata;
+
+        if (r < 0) {
+                job_finish(cj->job, JOB_FAILED, message);
+                return;
+        }
+        create_record(cj, pull_image_id(p), pull_config(p));
+}
+
+static void create_on_lookup(ImageLookup *l, int r, const char *key, const char *image_id,
+                             const char *config, const sd_bus_error *e, void *userdata) {
+        CreateJob *cj = userdata;
+        Job *j = cj->job;
+
+        if (r == 0) {
+                create_record(cj, image_id, config);
+                return;
+        }
+        if (r != -ENOENT) {
+                _cleanup_(freep) char *msg = e ? backend_error_message(BACKEND_GRAPH, e) : NULL;
+                if (!e) {
+                        errno = -r;
+                        if (asprintf(&msg, "failed to look up the image: %m") < 0)
+                                msg = NULL;
+                }
+                job_finish(j, JOB_FAILED, msg ?: "out of memory");
+                return;
+        }
+        if (!cj->has_ref) {
+                _cleanup_(freep) char *msg = NULL;
+                if (asprintf(&msg, "No such image: %s", cj->image) < 0)
+                        msg = NULL;
+                job_finish(j, JOB_FAILED, msg ?: "out of memory");
+                return;
+        }
+
+        _cleanup_(freep) char *normalized = reference_normalized(&cj->ref);
+        _cleanup_(freep) char *familiar = normalized ? reference_familiar(normalized) : NULL;
+        if (!familiar) {
+                job_finish(j, JOB_FAILED, "out of memory");
+                return;
+        }
+        job_log(j, "Unable to find image '%s' locally", familiar);
+        r = pull_start(j->manager, j, &cj->ref, create_on_pulled, cj, &cj->pull);
+        if (r < 0) {
+                errno = -r;
+                _cleanup_(freep) char *msg = NULL;
+                if (asprintf(&msg, "failed to start the pull: %m") < 0)
+                        msg = NULL;
+                job_finish(j, JOB_FAILED, msg ?: "out of memory");
+        }
+}
+
+static int create_job_start(Job *j) {
+        CreateJob *cj = j->userdata;
+
+        return image_lookup_start(j->manager, cj->image, create_on_lookup, cj, &cj->lookup);
+}
+
+int method_create_container(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        _cleanup_(create_job_freep) CreateJob *cj = NULL;
+        _cleanup_(strv_freep) char **keys = NULL;
+        _cleanup_(freep) char *description = NULL;
+        Manager *m = userdata;
+        const char *image, *mode;
+        Container *c;
+        Job *j;
+        int r;
+
+        cj = calloc(1, sizeof *cj);
+        if (!cj)
+                return -ENOMEM;
+
+        r = sd_bus_message_read(message, "s", &image);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read_strv(message, &cj->cmd);
+        if (r < 0)
+                return r;
+        r = container_options_parse(message, &cj->options, error);
+        if (r < 0)
+                return r;
+
+        if (!isempty(cj->options.name)) {
+                if (!container_name_is_valid(cj->options.name))
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                                 "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                                                 cj->options.name);
+                c = container_find_by_name(m->containers, cj->options.name);
+                if (c)
+                        return name_in_use_error(error, cj->options.name[0] == '/' ? cj->options.name + 1 : cj->options.name, c);
+        }
+
+        /* only "none" until bridges exist; "default" is what a client sends
+         * when the user did not choose */
+        mode = strempty(cj->options.network_mode);
+        if (!isempty(mode) && !streq(mode, "none") && !streq(mode, "default"))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "network mode \"%s\" is not supported yet: only \"none\"", mode);
+
+        if (image_lookup_keys(image, &keys, NULL) < 0)
+                return sd_bus_error_setf(error, WHARF_ERROR_INVALID_REFERENCE, "invalid reference format");
+        cj->has_ref = reference_parse(image, &cj->ref) >= 0;
+        cj->image = strdup(image);
+        if (!cj->image)
+                return -ENOMEM;
+
+        if (asprintf(&description, "Creating container from %s", image) < 0)
+                return -ENOMEM;
+        r = job_new(m, JOB_CREATE, description, &j);
+        if (r < 0)
+                return r;
+        cj->job = j;
+        j->userdata = TAKE_PTR(cj);
+        j->free_userdata = create_job_free;
+
+        r = job_announce(j, create_job_start);
+        if (r < 0) {
+                job_free(j);
+                return r;
+        }
+        return sd_bus_reply_method_return(message, "uo", j->id, j->object_path);
+}

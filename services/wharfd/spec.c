@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <json-c/json.h>
+
+#include "id.h"
+#include "macro.h"
+#include "spec.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
+
+/* docker's default capability set */
+static const char *const default_caps[] = {
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+        "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+        "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+};
+
+char **spec_environment(const ContainerConfig *c, const char *hostname, const char *home) {
+        _cleanup_(strv_freep) char **base = NULL, **env = NULL;
+        _cleanup_(freep) char *h = NULL;
+
+        if (asprintf(&h, "HOSTNAME=%s", hostname) < 0)
+                return NULL;
+        if (strv_extend(&base, DEFAULT_PATH_ENV) < 0 || strv_extend(&base, h) < 0)
+                return NULL;
+        env = env_merge(base, c->env);
+        if (!env)
+                return NULL;
+        if (!env_get(env, "HOME")) {
+                free(h);
+                if (asprintf(&h, "HOME=%s", isempty(home) ? "/" : home) < 0) {
+                        h = NULL;
+                        return NULL;
+                }
+                if (strv_extend(&env, h) < 0)
+                        return NULL;
+        }
+        return TAKE_PTR(env);
+}
+
+static json_object *strv_to_json(char * const *l) {
+        json_object *a = json_object_new_array();
+
+        if (!a)
+                return NULL;
+        STRV_FOREACH(s, l)
+                if (json_object_array_add(a, json_object_new_string(*s)) < 0) {
+                        json_object_put(a);
+                        return NULL;
+                }
+        return a;
+}
+
+static json_object *caps_to_json(void) {
+        json_object *a = json_object_new_array();
+
+        for (size_t i = 0; a && i < ELEMENTSOF(default_caps); i++)
+                json_object_array_add(a, json_object_new_string(default_caps[i]));
+        return a;
+}
+
+static json_object *namespace_new(const char *type, const char *path) {
+        json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "type", json_object_new_string(type));
+        if (path)
+                json_object_object_add(o, "path", json_object_new_string(path));
+        return o;
+}
+
+int spec_build(const SpecInput *in, char **ret) {
+        _cleanup_(json_object_putp) json_object *spec = NULL;
+        _cleanup_(strv_freep) char **args = NULL, **env = NULL;
+        json_object *process, *user, *caps, *root, *linux_, *ns, *gids;
+        char hostname[13];
+        const char *s;
+
+        if (!in->config || !in->rootfs || !in->user || !in->id)
+                return -EINVAL;
+
+        if (!isempty(in->config->hostname))
+                s = in->config->hostname;
+        else {
+                snprintf(hostname, sizeof hostname, "%.12s", in->id);
+                s = hostname;
+        }
+
+        args = container_config_args(in->config);
+        if (!args)
+                return -ENOMEM;
+        if (!args[0])
+                return -EINVAL;
+        env = spec_environment(in->config, s, in->user->home);
+        if (!env)
+                return -ENOMEM;
+
+        spec = json_object_new_object();
+        if (!spec)
+                return -ENOMEM;
+        json_object_object_add(spec, "ociVersion", json_object_new_string("1.0.2"));
+
+        process = json_object_new_object();
+        json_object_object_add(spec, "process", process);
+        /* no pty yet: the container gets the caller's stdio */
+        json_object_object_add(process, "terminal", json_object_new_boolean(false));
+        user = json_object_new_object();
+        json_object_object_add(process, "user", user);
+        json_object_object_add(user, "uid", json_object_new_int64(in->user->uid));
+        json_object_object_add(user, "gid", json_object_new_int64(in->user->gid));
+        if (in->user->n_gids > 0) {
+                gids = json_object_new_array();
+                for (size_t i = 0; i < in->user->n_gids; i++)
+                        json_object_array_add(gids, json_object_new_int64(in->user->gids[i]));
+                json_object_object_add(user, "additionalGids", gids);
+        }
+        json_object_object_add(process, "args", strv_to_json(args));
+        json_object_object_add(process, "env", strv_to_json(env));
+        json_object_object_add(process, "cwd", json_object_new_string(in->config->workdir ?: "/"));
+        caps = json_object_new_object();
+        json_object_object_add(process, "capabilities", caps);
+        json_object_object_add(caps, "bounding", caps_to_json());
+        json_object_object_add(caps, "effective", caps_to_json());
+        json_object_object_add(caps, "permitted", caps_to_json());
+
+        root = json_object_new_object();
+        json_object_object_add(spec, "root", root);
+        json_object_object_add(root, "path", json_object_new_string(in->rootfs));
+        json_object_object_add(root, "readonly", json_object_new_boolean(false));
+
+        json_object_object_add(spec, "hostname", json_object_new_string(s));
+
+        linux_ = json_object_new_object();
+        json_object_object_add(spec, "linux", linux_);
+        ns = json_object_new_array();
+        json_object_object_add(linux_, "namespaces", ns);
+        json_object_array_add(ns, namespace_new("pid", NULL));
+        json_object_array_add(ns, namespace_new("mount", NULL));
+        json_object_array_add(ns, namespace_new("ipc", NULL));
+        json_object_array_add(ns, namespace_new("uts", NULL));
+        json_object_array_add(ns, namespace_new("network", in->netns));
+
+        s = json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!s)
+                return -ENOMEM;
+        *ret = strdup(s);
+        return *ret ? 0 : -ENOMEM;
+}
