@@ -8,6 +8,7 @@
 #include "create.h"
 #include "digest.h"
 #include "image.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "pull.h"
 #include "reference.h"
@@ -346,6 +347,36 @@ const sd_bus_vtable engine_vtable[] = {
                                  method_list_containers, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("Info", NULL,, "a{ss}a(ssss)", SD_BUS_PARAM(facts) SD_BUS_PARAM(backends),
                                  method_info, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("StopContainer", "si", SD_BUS_PARAM(container) SD_BUS_PARAM(timeout),
+                                 NULL,,
+                                 method_stop_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("KillContainer", "ss", SD_BUS_PARAM(container) SD_BUS_PARAM(signal),
+                                 NULL,,
+                                 method_kill_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("RestartContainer", "si", SD_BUS_PARAM(container) SD_BUS_PARAM(timeout),
+                                 NULL,,
+                                 method_restart_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PauseContainer", "s", SD_BUS_PARAM(container),
+                                 NULL,,
+                                 method_pause_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("UnpauseContainer", "s", SD_BUS_PARAM(container),
+                                 NULL,,
+                                 method_unpause_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("RenameContainer", "ss", SD_BUS_PARAM(container) SD_BUS_PARAM(name),
+                                 NULL,,
+                                 method_rename_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("InspectContainer", "s", SD_BUS_PARAM(container),
+                                 "s", SD_BUS_PARAM(json),
+                                 method_inspect_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("InspectContainers", "b", SD_BUS_PARAM(all),
+                                 "s", SD_BUS_PARAM(json),
+                                 method_inspect_containers, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("TopContainer", "s", SD_BUS_PARAM(container),
+                                 "a(uuus)", SD_BUS_PARAM(processes),
+                                 method_top_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ContainerStats", "s", SD_BUS_PARAM(container),
+                                 "a{st}", SD_BUS_PARAM(stats),
+                                 method_container_stats, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_NAMES("JobNew", "uos", SD_BUS_PARAM(id) SD_BUS_PARAM(path) SD_BUS_PARAM(type), 0),
         SD_BUS_SIGNAL_WITH_NAMES("JobRemoved", "uosss",
                                  SD_BUS_PARAM(id) SD_BUS_PARAM(path) SD_BUS_PARAM(result)
