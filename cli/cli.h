@@ -31,6 +31,16 @@ int cmd_start(int argc, char *argv[]);
 int cmd_ps(int argc, char *argv[]);
 int cmd_rm(int argc, char *argv[]);
 int cmd_info(int argc, char *argv[]);
+int cmd_stop(int argc, char *argv[]);
+int cmd_kill(int argc, char *argv[]);
+int cmd_restart(int argc, char *argv[]);
+int cmd_pause(int argc, char *argv[]);
+int cmd_unpause(int argc, char *argv[]);
+int cmd_wait(int argc, char *argv[]);
+int cmd_rename(int argc, char *argv[]);
+int cmd_inspect(int argc, char *argv[]);
+int cmd_top(int argc, char *argv[]);
+int cmd_stats(int argc, char *argv[]);
 int cmd_version(int argc, char *argv[]);
 
 /* "wharf: <message>" and "See 'wharf <command> --help'." on stderr, as

@@ -26,6 +26,16 @@ static const struct {
         { "rmi",     cmd_rmi,     "Remove one or more images" },
         { "info",    cmd_info,    "Display system-wide information" },
         { "version", cmd_version, "Show the wharf version information" },
+        { "stop",    cmd_stop,    "Stop one or more running containers" },
+        { "kill",    cmd_kill,    "Kill one or more running containers" },
+        { "restart", cmd_restart, "Restart one or more containers" },
+        { "pause",   cmd_pause,   "Pause all processes within one or more containers" },
+        { "unpause", cmd_unpause, "Unpause all processes within one or more containers" },
+        { "wait",    cmd_wait,    "Block until one or more containers stop, then print their exit codes" },
+        { "rename",  cmd_rename,  "Rename a container" },
+        { "inspect", cmd_inspect, "Return low-level information on wharf objects" },
+        { "top",     cmd_top,     "Display the running processes of a container" },
+        { "stats",   cmd_stats,   "Display a live stream of container(s) resource usage statistics" },
 };
 
 static void help(void) {
