@@ -81,20 +81,50 @@ static int inspect_one(Engine *e, const char *method, const char *ref, json_obje
         return r;
 }
 
-/* docker prints its JSON indented by four spaces */
-static void print_pretty(json_object *o) {
-        const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                              JSON_C_TO_STRING_NOSLASHESCAPE);
-        bool line_start = true;
+/* docker's json.MarshalIndent(v, "", "    "): members in order, empty
+ * containers as [] and {} */
+static void print_pretty_value(json_object *o, unsigned depth) {
+        size_t n;
 
-        for (; *s; s++) {
-                if (line_start && *s == ' ') {
-                        fputs("  ", stdout);
-                        continue;
+        if (json_object_is_type(o, json_type_array)) {
+                n = json_object_array_length(o);
+                if (n == 0) {
+                        fputs("[]", stdout);
+                        return;
                 }
-                line_start = *s == '\n';
-                fputc(*s, stdout);
+                fputs("[\n", stdout);
+                for (size_t i = 0; i < n; i++) {
+                        printf("%*s", (int) (depth + 1) * 4, "");
+                        print_pretty_value(json_object_array_get_idx(o, i), depth + 1);
+                        fputs(i + 1 < n ? ",\n" : "\n", stdout);
+                }
+                printf("%*s]", (int) depth * 4, "");
+                return;
         }
+        if (json_object_is_type(o, json_type_object)) {
+                size_t i = 0;
+
+                n = (size_t) json_object_object_length(o);
+                if (n == 0) {
+                        fputs("{}", stdout);
+                        return;
+                }
+                fputs("{\n", stdout);
+                json_object_object_foreach(o, key, val) {
+                        _cleanup_(json_object_putp) json_object *k = json_object_new_string(key);
+                        printf("%*s%s: ", (int) (depth + 1) * 4, "",
+                               json_object_to_json_string_ext(k, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+                        print_pretty_value(val, depth + 1);
+                        fputs(++i < n ? ",\n" : "\n", stdout);
+                }
+                printf("%*s}", (int) depth * 4, "");
+                return;
+        }
+        fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
+}
+
+static void print_pretty(json_object *o) {
+        print_pretty_value(o, 0);
         fputc('\n', stdout);
 }
 

@@ -147,16 +147,22 @@ static uint64_t now_ns(void) {
         return (uint64_t) ts.tv_sec * UINT64_C(1000000000) + (uint64_t) ts.tv_nsec;
 }
 
-static int sample(Engine *e, const char *id, StatsSample *s) {
+/* print: the error line on failure (once per container and run) */
+static int sample(Engine *e, const char *id, StatsSample *s, bool print) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         const char *key;
         uint64_t v;
         int r;
 
         *s = (StatsSample) {};
-        r = engine_call(e, "ContainerStats", 0, &reply, NULL, false, "s", id);
-        if (r < 0)
+        r = sd_bus_call_method(e->bus, ENGINE_SERVICE, ENGINE_PATH, ENGINE_INTERFACE, "ContainerStats", &error,
+                               &reply, "s", id);
+        if (r < 0) {
+                if (print)
+                        engine_print_error(&error, r, NULL, false);
                 return r;
+        }
         s->when_ns = now_ns();
         r = sd_bus_message_enter_container(reply, 'a', "{st}");
         while (r >= 0 && (r = sd_bus_message_read(reply, "{st}", &key, &v)) > 0) {
@@ -195,6 +201,7 @@ int cmd_stats(int argc, char *argv[]) {
         _cleanup_(json_object_putp) json_object *list = NULL;
         _cleanup_(strv_freep) char **ids = NULL, **names = NULL;
         _cleanup_(freep) StatsSample *prev = NULL, *cur = NULL;
+        _cleanup_(freep) bool *failed = NULL;
         bool all = false, no_stream = false, no_trunc = false;
         uint64_t host_mem = host_memory();
         size_t n;
@@ -262,13 +269,14 @@ int cmd_stats(int argc, char *argv[]) {
         n = strv_length(ids);
         prev = calloc(n + 1, sizeof(StatsSample));
         cur = calloc(n + 1, sizeof(StatsSample));
-        if (!prev || !cur)
+        failed = calloc(n + 1, sizeof(bool));
+        if (!prev || !cur || !failed)
                 goto oom;
 
         /* CPU % needs two samples: docker's first result carries the one
          * taken a second before */
         for (size_t i = 0; i < n; i++)
-                (void) sample(e, ids[i], &prev[i]);
+                (void) sample(e, ids[i], &prev[i], false);
         for (;;) {
                 _cleanup_(table_freep) Table *t = table_new(8, TABLE_DOCKER_MINWIDTH, TABLE_DOCKER_PADDING);
 
@@ -280,9 +288,11 @@ int cmd_stats(int argc, char *argv[]) {
                 for (size_t i = 0; i < n; i++) {
                         char cpu[64], mem[64], pct[64], net[64], blk[64], pids[64], id[65];
 
-                        if (sample(e, ids[i], &cur[i]) < 0) {
-                                /* gone meanwhile (docker drops it too) */
+                        if (sample(e, ids[i], &cur[i], !failed[i]) < 0) {
+                                /* gone meanwhile, or execd cannot tell */
                                 cur[i] = (StatsSample) {};
+                                failed[i] = true;
+                                ret = 1;
                         }
                         stats_format(&prev[i], &cur[i], host_mem, cpu, mem, pct, net, blk, pids);
                         snprintf(id, sizeof id, "%.*s", no_trunc ? 64 : 12, ids[i]);

@@ -17,6 +17,8 @@
 #define RECONCILE_RETRY_USEC   (2 * USEC_PER_SEC)
 #define RECONCILE_RETRIES      5
 #define EXECD_RETURN_DELAY_USEC (500 * USEC_PER_MSEC)
+/* below dbus-daemon's activation timeout: wharfd serves after this at worst */
+#define RECONCILE_BOOT_TIMEOUT_USEC (8 * USEC_PER_SEC)
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
 
@@ -86,6 +88,14 @@ static int on_exec_list(sd_bus_message *reply, void *userdata, sd_bus_error *ret
         int32_t code;
         int r;
 
+        if (m->name_deferred) {
+                /* serve now, whatever execd said */
+                m->name_deferred = false;
+                if (manager_request_name(m) < 0) {
+                        free(rc);
+                        return 0;
+                }
+        }
         if (e) {
                 if (++rc->attempt < RECONCILE_RETRIES &&
                     sd_event_add_time_relative(m->event, NULL, CLOCK_MONOTONIC, RECONCILE_RETRY_USEC, 0, on_retry, rc) >= 0) {
@@ -142,7 +152,9 @@ static int on_exec_list(sd_bus_message *reply, void *userdata, sd_bus_error *ret
 }
 
 static int reconcile_send(Reconcile *rc) {
-        return backend_call(rc->manager, BACKEND_EXEC, NULL, "List", BACKEND_TIMEOUT_USEC, on_exec_list, rc, NULL);
+        return backend_call(rc->manager, BACKEND_EXEC, NULL, "List",
+                            rc->manager->name_deferred ? RECONCILE_BOOT_TIMEOUT_USEC : BACKEND_TIMEOUT_USEC,
+                            on_exec_list, rc, NULL);
 }
 
 static int reconcile_start(Manager *m, bool boot) {
@@ -161,6 +173,7 @@ static int reconcile_start(Manager *m, bool boot) {
 
 int containers_reconcile(Manager *m) {
         bool any = false;
+        int r;
 
         /* nothing recorded: no need to activate execd */
         LIST_FOREACH(containers, c, m->containers)
@@ -168,7 +181,8 @@ int containers_reconcile(Manager *m) {
                         any = true;
         if (!any)
                 return 0;
-        return reconcile_start(m, true);
+        r = reconcile_start(m, true);
+        return r < 0 ? r : 1;
 }
 
 static int on_execd_gone(sd_event_source *s, uint64_t usec, void *userdata) {

@@ -28,7 +28,9 @@ void container_dispatch_exited(Manager *m, const char *id, int exit_code);
 void container_handle_exit(Manager *m, Container *c, int exit_code);
 
 /* reconcile.c: at start-up, containers recorded as running whose exit we
- * missed, and the restart policies' containers to bring back. */
+ * missed, and the restart policies' containers to bring back. 1: the
+ * check is under way (the bus name is taken when it ends), 0: nothing to
+ * check. */
 int containers_reconcile(Manager *m);
 /* reconcile.c: a backend left the bus; for execd, check the containers
  * again once it is back (activated by that check). */
