@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <json-c/json.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "container.h"
 #include "fs-util.h"
@@ -27,6 +28,20 @@ ContainerStatus container_status_from_string(const char *s) {
                 if (streq(status_table[i], s))
                         return i;
         return _CONTAINER_STATUS_INVALID;
+}
+
+int64_t container_now_ns(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int container_compare_newest(const Container *x, const Container *y) {
+        int64_t a = x->created_ns > 0 ? x->created_ns : x->created * 1000000000,
+                b = y->created_ns > 0 ? y->created_ns : y->created * 1000000000;
+
+        return a < b ? 1 : a > b ? -1 : strcmp(x->id, y->id);
 }
 
 Container *container_free(Container *c) {
@@ -85,6 +100,8 @@ int container_to_record(const Container *c, void **ret) {
         json_object_object_add(o, "Image", json_object_new_string(strempty(c->image)));
         json_object_object_add(o, "ImageId", json_object_new_string(strempty(c->image_id)));
         json_object_object_add(o, "Created", json_object_new_int64(c->created));
+        if (c->created_ns > 0)
+                json_object_object_add(o, "CreatedNs", json_object_new_int64(c->created_ns));
 
         config = object_member(o, "Config");
         json_object_object_add(config, "Entrypoint", strv_to_json(c->config.entrypoint));
@@ -195,6 +212,7 @@ int container_from_json(const char *json, Container **ret) {
             (r = dup_string(o, "ImageId", true, &c->image_id)) < 0)
                 return r;
         c->created = get_int(o, "Created");
+        c->created_ns = get_int(o, "CreatedNs");
 
         config = member(o, "Config", json_type_object);
         if (!config)

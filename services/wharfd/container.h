@@ -35,6 +35,7 @@ struct Container {
         char *image;         /* as the client gave it */
         char *image_id;
         int64_t created;     /* unix seconds */
+        int64_t created_ns;  /* the same in ns, for docker's order and Created (0: unknown) */
         ContainerConfig config;
         bool auto_remove;
         char *network_mode;
@@ -71,6 +72,11 @@ struct Container {
 };
 
 Container *container_free(Container *c);
+
+/* CLOCK_REALTIME in ns */
+int64_t container_now_ns(void);
+/* docker's order: newest first (created_ns, else created), then by id */
+int container_compare_newest(const Container *a, const Container *b);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Container *, container_free);
 
 int container_to_json(const Container *c, char **ret);

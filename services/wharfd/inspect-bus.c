@@ -31,10 +31,7 @@ int method_inspect_container(sd_bus_message *message, void *userdata, sd_bus_err
 }
 
 static int compare_created(const void *a, const void *b) {
-        const Container *x = *(Container * const *) a, *y = *(Container * const *) b;
-
-        /* newest first, as docker ps */
-        return x->created < y->created ? 1 : x->created > y->created ? -1 : strcmp(x->id, y->id);
+        return container_compare_newest(*(Container * const *) a, *(Container * const *) b);
 }
 
 int method_inspect_containers(sd_bus_message *message, void *userdata, sd_bus_error *error) {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <inttypes.h>
 #include <json-c/json.h>
 #include <time.h>
 
@@ -23,6 +24,23 @@ char *format_rfc3339(int64_t t, char buf[static 32]) {
                 return buf;
         }
         strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        return buf;
+}
+
+char *format_rfc3339_nano(int64_t ns, char buf[static 40]) {
+        char frac[16];
+        size_t n;
+
+        format_rfc3339(ns / 1000000000, buf);
+        if (ns % 1000000000 == 0)
+                return buf;
+        snprintf(frac, sizeof frac, ".%09" PRId64, ns % 1000000000);
+        for (n = strlen(frac); frac[n - 1] == '0'; n--)
+                frac[n - 1] = 0;
+        /* before the "Z" */
+        buf[strlen(buf) - 1] = 0;
+        strcat(buf, frac);
+        strcat(buf, "Z");
         return buf;
 }
 
@@ -88,7 +106,7 @@ void *container_inspect(const Container *c) {
         _cleanup_(json_object_putp) json_object *record = NULL, *o = NULL;
         _cleanup_(strv_freep) char **args = NULL;
         json_object *v, *state, *config, *host, *policy;
-        char buf[32], *name = NULL;
+        char buf[40], *name = NULL;
 
         if (container_to_record(c, (void **) &record) < 0)
                 return NULL;
@@ -100,7 +118,8 @@ void *container_inspect(const Container *c) {
                 return NULL;
 
         json_object_object_add(o, "Id", json_object_new_string(c->id));
-        json_object_object_add(o, "Created", json_object_new_string(format_rfc3339(c->created, buf)));
+        json_object_object_add(o, "Created", json_object_new_string(
+                        c->created_ns > 0 ? format_rfc3339_nano(c->created_ns, buf) : format_rfc3339(c->created, buf)));
         json_object_object_add(o, "Path", json_object_new_string(args[0] ?: ""));
         v = json_object_new_array();
         for (size_t i = 1; args[0] && args[i]; i++)

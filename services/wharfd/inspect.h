@@ -17,5 +17,8 @@ const char *container_docker_state(const Container *c);
  * "0001-01-01T00:00:00Z". buf: at least 32 bytes. */
 char *format_rfc3339(int64_t unix_seconds, char buf[static 32]);
 
+/* The same with Go's RFC3339Nano fraction (trailing zeros trimmed). */
+char *format_rfc3339_nano(int64_t ns, char buf[static 40]);
+
 /* A new json_object (put it); NULL on OOM. */
 void *container_inspect(const Container *c);
