@@ -130,6 +130,9 @@ static bool match_ancestor(json_object *c, const char *a) {
                 if (tag && !strchr(tag, '/') && streq(tag, ":latest") && strlen(image) - 7 == n &&
                     strncmp(image, a, n) == 0)
                         return true;
+                /* "busybox:latest" names "busybox" */
+                if (n > 7 && streq(a + n - 7, ":latest") && strlen(image) == n - 7 && strncmp(image, a, n - 7) == 0)
+                        return true;
                 if (!strchr(a, ':') || strchr(a, '/')) {
                         _cleanup_(freep) char *with_tag = NULL;
                         if (asprintf(&with_tag, "%s:latest", a) >= 0 && streq(image, with_tag))
