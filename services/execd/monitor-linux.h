@@ -31,8 +31,3 @@ _noreturn_ void container_init(const ExecSpec *s, const InitContext *ctx);
  * the rootfs set-up. */
 _noreturn_ void container_exec_init(const ExecSpec *s, const InitContext *ctx);
 
-/* Sends fd over the socket as a MONITOR_TERMINAL message. */
-int monitor_send_fd(int sock, const MonitorMessage *m, int fd);
-/* Receives one message with an optional fd (-EBADF if none). Returns the
- * byte count, 0 at EOF. */
-ssize_t monitor_recv(int sock, void *buf, size_t size, int *fds, size_t n_fds);

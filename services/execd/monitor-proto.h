@@ -9,7 +9,9 @@
  * the init's pidfd as SCM_RIGHTS) or FAILED, then EXITED. The exit code is
  * also written to STATE_DIR/exit, so it survives execd's absence. */
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define MONITOR_FD_SYNC   3
 #define MONITOR_FD_CONFIG 4
@@ -61,3 +63,9 @@ typedef struct MonitorMessage {
         int32_t code;
         char text[512];         /* NUL-terminated: "pivot_root: Invalid argument" */
 } MonitorMessage;
+
+/* Sends m with fd (if >= 0) as SCM_RIGHTS. */
+int monitor_send_fd(int sock, const MonitorMessage *m, int fd);
+/* Receives one message and up to n_fds fds (-EBADF where none; extra ones
+ * are closed). Returns the byte count, 0 at EOF, or -errno. */
+ssize_t monitor_recv(int sock, void *buf, size_t size, int *fds, size_t n_fds);
