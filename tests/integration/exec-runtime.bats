@@ -220,3 +220,17 @@ setup() { exec_setup; }
         exec1 Delete s readopt
         assert_no_cgroup readopt
 }
+
+@test "runtime: wharf-init (--init) forwards signals, reaps, passes the exit code" {
+        local m="\"mounts\":[{\"destination\":\"/wharf-init\",\"type\":\"bind\",\"source\":\"$BUILD/services/execd/wharf-init\",\"options\":[\"bind\",\"ro\"]}]"
+        xrun init5 '["/wharf-init","--","sh","-c","exit 5"]' "$m"
+        [ "$status" -eq 5 ]
+        exec1 Delete s init5
+        # as pid 1, sleep would ignore SIGTERM; under wharf-init it dies of it
+        xstart initterm '["/wharf-init","--","sleep","30"]' "$m"
+        exec1 Kill si initterm 15
+        wait_stopped initterm
+        [ "$(xstate initterm code)" = 143 ]
+        exec1 Delete s initterm
+        assert_no_cgroup initterm
+}
