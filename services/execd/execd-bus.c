@@ -8,7 +8,7 @@
 #include "execd.h"
 #include "fs-util.h"
 #include "log.h"
-#include "seccomp.h"
+#include "seccomp-bpf.h"
 
 #include <dirent.h>
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "macro.h"
-#include "seccomp.h"
+#include "seccomp-bpf.h"
 
 #define strna(s) ((s) ?: "n/a")
 
