@@ -7,15 +7,12 @@
 
 #include "cgroup.h"
 #include "macro.h"
+#include "bus-errors.h"
 #include "monitor-proto.h"
 #include "spec.h"
 
 #define EXEC1_PATH      "/org/wharf/Exec1"
 #define EXEC1_INTERFACE "org.wharf.Exec1"
-
-#ifndef WHARF_ERROR_CONTAINER_NOT_RUNNING
-#define WHARF_ERROR_CONTAINER_NOT_RUNNING "org.wharf.Error.ContainerNotRunning"
-#endif
 
 typedef struct Container Container;
 
