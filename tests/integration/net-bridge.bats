@@ -52,6 +52,9 @@ setup_file() {
         eval "$out"
         export IMG=$REGISTRY/library/busybox
         wharf pull "$IMG" >/dev/null || { teardown_file; wharf_fail "pull failed"; return 1; }
+        # the default bridge is made on first use and stays (as docker0):
+        # make it now, so that the counts of each test compare like with like
+        wharf run --rm --network bridge "$IMG" true || { teardown_file; wharf_fail "first bridge run failed"; return 1; }
 }
 
 teardown_file() {
@@ -182,10 +185,24 @@ retry_until() {
         wharf network rm appnet
 }
 
+# The container counts datagrams to closed ports (/proc/net/snmp, per
+# namespace: busybox has no UDP server) and says when one arrived.
+UDP_WAIT='while :; do set -- $(grep "^Udp: [0-9]" /proc/net/snmp); [ "$3" -gt 0 ] && break; sleep 0.2; done; echo udp-arrived'
+
+send_udp_until() {       # send_udp_until NSNAME ADDR PORT OUTFILE
+        local i
+        for i in $(seq 100); do
+                ip netns exec "$1" bash -c "echo hello > /dev/udp/$2/$3" 2>/dev/null || true
+                grep -q udp-arrived "$4" && return 0
+                sleep 0.2
+        done
+        echo "no datagram reached the container"; cat "$4"; return 1
+}
+
 @test "net: published TCP and UDP ports from the host's loopback and from another host" {
         local before; before=$(net_counts)
         bg_run pub --network bridge -p 8080:7000 -p 127.0.0.1:8081:7001/udp "$IMG" sh -c \
-                'nc -u -l -p 7001 > /udp & for i in 1 2 3 4 5 6 7 8; do nc -l -p 7000 -e sh -c "echo tcp-ok; cat /udp"; done'
+                'i=0; while [ $i -lt 6 ]; do nc -l -p 7000 -e echo tcp-ok; i=$((i+1)); done'
         wait_running pub
         wrun port pub
         assert_output_matches '7000/tcp -> 0\.0\.0\.0:8080'
@@ -195,9 +212,6 @@ retry_until() {
         retry_until tcp-ok in_host busybox nc -w 3 127.0.0.1 8080
         retry_until tcp-ok in_host busybox nc -w 3 $PEER_HOST 8080
         retry_until tcp-ok in_peer busybox nc -w 3 $PEER_HOST 8080
-        # UDP: what reaches the container comes back over TCP
-        echo udp-hello | in_host busybox nc -u -w 1 127.0.0.1 8081 || true
-        retry_until udp-hello in_host busybox nc -w 3 127.0.0.1 8080
         # the host port is taken while pub runs
         wrun run --rm --network bridge -p 8080:7000 "$IMG" true
         assert_status 125
@@ -205,6 +219,15 @@ retry_until() {
         assert_one_error_line
         wharf rm -f pub >/dev/null
         wait_gone pub
+
+        bg_run udp1 --network bridge -p 127.0.0.1:8081:7001/udp "$IMG" sh -c "$UDP_WAIT"
+        wait_running udp1
+        send_udp_until "$NS" 127.0.0.1 8081 "$WHARF_TMP/udp1.out"
+        wait_gone udp1
+        bg_run udp2 --network bridge -p 8082:7001/udp "$IMG" sh -c "$UDP_WAIT"
+        wait_running udp2
+        send_udp_until "$PEER" $PEER_HOST 8082 "$WHARF_TMP/udp2.out"
+        wait_gone udp2
         [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
 }
 
