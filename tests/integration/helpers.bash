@@ -65,6 +65,17 @@ wharf_setup_file() {
         [ "$out" = "export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$STATE/bus" ] ||
                 { wharf_teardown_file; wharf_fail "tools/stack start printed: $out"; return 1; }
         eval "$out"
+
+        # The engine must come up on activation; otherwise every test would
+        # wait for the activation timeout in turn. Fail the file at once.
+        if ! busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" --timeout=30 call org.wharf.Engine1 \
+                /org/wharf/Engine1 org.freedesktop.DBus.Peer Ping >"$WHARF_TMP/ping.log" 2>&1; then
+                cat "$WHARF_TMP/ping.log" >&2
+                tail -n 20 "$STATE"/logs/*.log >&2
+                wharf_teardown_file
+                wharf_fail "wharfd (org.wharf.Engine1) could not be activated on the stack's bus"
+                return 1
+        fi
 }
 
 wharf_teardown_file() {
