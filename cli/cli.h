@@ -42,6 +42,9 @@ int cmd_inspect(int argc, char *argv[]);
 int cmd_top(int argc, char *argv[]);
 int cmd_stats(int argc, char *argv[]);
 int cmd_version(int argc, char *argv[]);
+/* network.c */
+int cmd_network(int argc, char *argv[]);
+int cmd_port(int argc, char *argv[]);
 
 /* "wharf: <message>" and "See 'wharf <command> --help'." on stderr, as
  * docker prints usage errors. Returns -EINVAL. */

@@ -36,6 +36,8 @@ static const struct {
         { "inspect", cmd_inspect, "Return low-level information on wharf objects" },
         { "top",     cmd_top,     "Display the running processes of a container" },
         { "stats",   cmd_stats,   "Display a live stream of container(s) resource usage statistics" },
+        { "network", cmd_network, "Manage networks" },
+        { "port",    cmd_port,    "List port mappings or a specific mapping for the container" },
 };
 
 static void help(void) {

@@ -22,6 +22,10 @@
 #define WHARF_ERROR_AMBIGUOUS                "org.wharf.Error.Ambiguous"
 #define WHARF_ERROR_CONTAINER_PAUSED         "org.wharf.Error.ContainerPaused"
 #define WHARF_ERROR_CONTAINER_NOT_PAUSED     "org.wharf.Error.ContainerNotPaused"
+/* networks (netd, wharfd) */
+#define WHARF_ERROR_NO_SUCH_NETWORK          "org.wharf.Error.NoSuchNetwork"
+#define WHARF_ERROR_NETWORK_IN_USE           "org.wharf.Error.NetworkInUse"
+#define WHARF_ERROR_PORT_IN_USE              "org.wharf.Error.PortInUse"
 
 /* Registers the table with sd-bus; call once at start-up. */
 int bus_errors_register(void);

@@ -18,6 +18,7 @@ typedef struct ContainerOptions {
         char *workdir;
         char *hostname;
         char *network_mode;
+        char *network_config;   /* NetworkConfig option: JSON (network.c) */
         char *user;
         bool tty;
 } ContainerOptions;
