@@ -190,7 +190,40 @@ static void on_exit_cleaned(Cleanup *cl, const char *error, void *userdata) {
         (void) sd_bus_emit_signal(m->bus, ENGINE_PATH, ENGINE_INTERFACE, "ContainerExited", "si", id, (int32_t) code);
 }
 
+/* execd's account of the exit (OOM kill, when it ended) before its state
+ * goes with Exec1.Delete; the exit itself is already stored */
+typedef struct ExitState {
+        Manager *manager;
+        char id[ID_HEX_LEN + 1];
+        bool remove;
+} ExitState;
+
+static int on_exit_state(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        _cleanup_(freep) ExitState *x = userdata;
+        Container *c = container_by_id(x->manager, x->id);
+        const char *status;
+        uint32_t pid;
+        int32_t code;
+        int oom;
+        uint64_t started, finished;
+
+        if (!c)
+                return 0;
+        if (!sd_bus_message_is_method_error(reply, NULL) &&
+            sd_bus_message_read(reply, "suibtt", &status, &pid, &code, &oom, &started, &finished) >= 0) {
+                c->oom_killed = oom;
+                /* an exit seen late (wharfd was away): when it really was */
+                if (finished > 0)
+                        c->finished_at = (int64_t) (finished / USEC_PER_SEC);
+                if (!x->remove)
+                        (void) manager_save_container(x->manager, c);
+        }
+        cleanup_start(x->manager, c->id, true, x->remove, true, true, on_exit_cleaned, x->manager);
+        return 0;
+}
+
 void container_handle_exit(Manager *m, Container *c, int exit_code) {
+        ExitState *x;
         bool remove;
 
         if (c->cleaning)
@@ -206,6 +239,16 @@ void container_handle_exit(Manager *m, Container *c, int exit_code) {
                 (void) manager_save_container(m, c);
 
         c->cleaning = true;
+        c->oom_killed = false;
+        x = calloc(1, sizeof *x);
+        if (x) {
+                *x = (ExitState) { .manager = m, .remove = remove };
+                snprintf(x->id, sizeof x->id, "%s", c->id);
+                if (backend_call(m, BACKEND_EXEC, NULL, "GetState", BACKEND_TIMEOUT_USEC, on_exit_state, x,
+                                 "s", c->id) >= 0)
+                        return;
+                free(x);
+        }
         cleanup_start(m, c->id, true, remove, true, true, on_exit_cleaned, m);
 }
 

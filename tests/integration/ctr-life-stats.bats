@@ -67,7 +67,8 @@ counter() { cat "/proc/$1/root/tmp/count" 2>/dev/null || echo none; }
         skip_unless_exec_method ListProcesses
         assert_status 0
         [[ ${lines[0]} =~ ^UID\ +PID\ +PPID\ +C\ +STIME\ +TTY\ +TIME\ +CMD$ ]] || { echo "${lines[0]}"; false; }
-        [ "${#lines[@]}" -eq 4 ]
+        # sh, or the sleep it exec'd last, and the other sleep
+        [ "${#lines[@]}" -ge 3 ]
         printf '%s\n' "${lines[@]}" | grep -qE '^root +[0-9]+ +[0-9]+ +[0-9]+ +[0-9:A-Za-z]+ +\? +[0-9:]+ +sleep 1001$'
         wrun stop -t 0 tp
         wrun top tp
@@ -84,8 +85,9 @@ counter() { cat "/proc/$1/root/tmp/count" 2>/dev/null || echo none; }
         assert_status 0
         [[ ${lines[0]} =~ ^CONTAINER\ ID\ +NAME\ +CPU\ %\ +MEM\ USAGE\ /\ LIMIT\ +MEM\ %\ +NET\ I/O\ +BLOCK\ I/O\ +PIDS$ ]] ||
                 { echo "${lines[0]}"; false; }
+        local row=${lines[1]}
         inspect_f st '{{.Id}}'
-        [[ ${lines[1]} =~ ^${output:0:12}\ +st\ +[0-9]+\.[0-9]{2}%\ +[0-9.]+[KMG]?i?B\ /\ [0-9.]+[KMGT]i?B\ +[0-9]+\.[0-9]{2}%\ +.+\ +1$ ]] ||
-                { echo "${lines[1]}"; false; }
+        [[ $row =~ ^${output:0:12}\ +st\ +[0-9]+\.[0-9]{2}%\ +[0-9.]+[KMG]?i?B\ /\ [0-9.]+[KMGT]i?B\ +[0-9]+\.[0-9]{2}%\ +.+\ +1$ ]] ||
+                { echo "$row"; false; }
         cleanup_ctrs
 }
