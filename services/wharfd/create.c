@@ -202,7 +202,7 @@ static void create_record(CreateJob *cj, const char *image_id, const char *image
 
         c->image = strdup(cj->image);
         c->image_id = strdup(image_id);
-        if (network_mode_normalize(cj->options.network_mode, &c->network_mode) < 0)
+        if (network_mode_normalize(cj->options.network_mode, m->config.default_network, &c->network_mode) < 0)
                 goto oom;       /* checked when the job began */
         if (!c->image || !c->image_id)
                 goto oom;
@@ -331,7 +331,7 @@ int method_create_container(sd_bus_message *message, void *userdata, sd_bus_erro
         mode = strempty(cj->options.network_mode);
         {
                 _cleanup_(freep) char *normalized = NULL, *msg = NULL;
-                if (network_mode_normalize(mode, &normalized) < 0)
+                if (network_mode_normalize(mode, m->config.default_network, &normalized) < 0)
                         return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "invalid network mode: %s", mode);
                 if (network_config_check(cj->options.network_config, &msg) < 0)
                         return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "%s", msg ?: "invalid NetworkConfig");
