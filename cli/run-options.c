@@ -16,6 +16,7 @@ void run_options_done(RunOptions *o) {
         free(o->entrypoint);
         free(o->hostname);
         free(o->network);
+        free(o->platform);
         free(o->user);
         free(o->image);
         strv_free(o->cmd);
@@ -154,6 +155,7 @@ static void run_help(const char *command) {
                "  -i, --interactive          Keep STDIN open even if not attached\n"
                "      --name string          Assign a name to the container\n"
                "      --network string       Connect a container to a network (default \"default\")\n"
+               "      --platform string      Set platform if server is multi-platform capable\n"
                "      --rm                   Automatically remove the container when it exits\n"
                "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
                "  -w, --workdir string       Working directory inside the container\n",
@@ -169,6 +171,7 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 ARG_ENTRYPOINT,
                 ARG_NETWORK,
                 ARG_HELP,
+                ARG_PLATFORM,
         };
         static const struct option options[] = {
                 { "rm",          no_argument,       NULL, ARG_RM         },
@@ -185,6 +188,7 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 { "tty",         no_argument,       NULL, 't'            },
                 { "detach",      no_argument,       NULL, 'd'            },
                 { "help",        no_argument,       NULL, ARG_HELP       },
+                { "platform",    required_argument, NULL, ARG_PLATFORM   },
                 {}
         };
         _cleanup_(run_options_done) RunOptions o = {};
@@ -231,6 +235,9 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                         break;
                 case ARG_NETWORK:
                         target = &o.network;
+                        break;
+                case ARG_PLATFORM:
+                        target = &o.platform;
                         break;
                 case 'u':
                         target = &o.user;

@@ -319,7 +319,7 @@ static int teardown(void **state) {
 static int resolve(const char *registry, const char *repo, const char *ref, sd_bus_error *error,
                    sd_bus_message **reply) {
         return sd_bus_call_method(T.bus, "org.wharf.Registry1", "/org/wharf/Registry1", "org.wharf.Registry1",
-                                  "ResolveImage", error, reply, "ssss", registry, repo, ref, "");
+                                  "ResolveImage", error, reply, "ssssa{sv}", registry, repo, ref, "", 0);
 }
 
 static void test_resolve(void **state) {
@@ -410,8 +410,8 @@ static void fetch_start(const char *repo, const char *digest, uint64_t size) {
         assert_int_equal(pipe2(p, O_CLOEXEC), 0);
         *f = (Fetch) { .fd = p[0] };
         assert_int_equal(sd_bus_call_method(T.bus, "org.wharf.Registry1", "/org/wharf/Registry1",
-                                            "org.wharf.Registry1", "FetchBlob", &error, &reply, "sssth",
-                                            T.registry, repo, digest, size, p[1]), 1);
+                                            "org.wharf.Registry1", "FetchBlob", &error, &reply, "ssstha{sv}",
+                                            T.registry, repo, digest, size, p[1], 0), 1);
         close(p[1]);
         assert_int_equal(sd_bus_message_read(reply, "u", &f->id), 1);
         assert_true(f->id > 0);
