@@ -10,6 +10,7 @@
 #include "reference.h"
 #include "log.h"
 #include "login.h"
+#include "push.h"
 #include "macro.h"
 #include "manager.h"
 #include "registry-api.h"
@@ -28,6 +29,7 @@ static int manager_on_exit(sd_event_source *s, void *userdata) {
                 resolve_abort(m->resolves, "registryd is shutting down");
         while (m->transfers)
                 transfer_finish(m->transfers, "registryd is shutting down");
+        pushes_free_all(m);
         return 0;
 }
 
@@ -62,6 +64,8 @@ Manager *manager_free(Manager *m) {
                 resolve_free(m->resolves);
         while (m->transfers)
                 transfer_free(m->transfers);
+        while (m->pushes)
+                blob_push_free(m->pushes);
         auth_tokens_free(m);
         strv_free(m->basic_registries);
         registries_conf_done(&m->conf);
@@ -261,6 +265,47 @@ static int method_check_auth(sd_bus_message *msg, void *userdata, sd_bus_error *
         return login_start(m, msg, registry, &creds, error);
 }
 
+static int method_push_blob(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(credentials_done) Credentials creds = {};
+        _cleanup_(strv_freep) char **mount_from = NULL;
+        _cleanup_(closep) int fd = -EBADF;
+        Manager *m = userdata;
+        const char *registry, *repository, *digest;
+        uint64_t size;
+        int bus_fd, r;
+
+        r = sd_bus_message_read(msg, "sssth", &registry, &repository, &digest, &size, &bus_fd);
+        if (r < 0)
+                return r;
+        r = manager_read_options(msg, &creds, &mount_from, error);
+        if (r < 0)
+                return r;
+        if (m->n_transfers >= TRANSFERS_MAX)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED, "too many transfers");
+        fd = fcntl(bus_fd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0)
+                return -errno;
+        r = blob_push_start(m, msg, registry, repository, digest, size, TAKE_FD(fd), &creds, mount_from, error);
+        if (r >= 0)
+                mount_from = NULL; /* taken */
+        return r;
+}
+
+static int method_push_manifest(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(credentials_done) Credentials creds = {};
+        Manager *m = userdata;
+        const char *registry, *repository, *reference, *media_type, *manifest;
+        int r;
+
+        r = sd_bus_message_read(msg, "sssss", &registry, &repository, &reference, &media_type, &manifest);
+        if (r < 0)
+                return r;
+        r = manager_read_options(msg, &creds, NULL, error);
+        if (r < 0)
+                return r;
+        return manifest_push_start(m, msg, registry, repository, reference, media_type, manifest, &creds, error);
+}
+
 static int method_cancel_transfer(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
         Transfer *t;
@@ -271,6 +316,8 @@ static int method_cancel_transfer(sd_bus_message *msg, void *userdata, sd_bus_er
         if (r < 0)
                 return r;
         t = manager_find_transfer(m, id);
+        if (!t && blob_push_cancel(m, id, "canceled"))
+                return sd_bus_reply_method_return(msg, NULL);
         if (!t)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "no transfer %" PRIu32, id);
 
@@ -301,12 +348,26 @@ const sd_bus_vtable registry_vtable[] = {
                                  "sa{sv}", SD_BUS_PARAM(registry) SD_BUS_PARAM(options),
                                  "s", SD_BUS_PARAM(status),
                                  method_check_auth, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PushBlob",
+                                 "ssstha{sv}", SD_BUS_PARAM(registry) SD_BUS_PARAM(repository)
+                                          SD_BUS_PARAM(digest) SD_BUS_PARAM(size) SD_BUS_PARAM(fd)
+                                          SD_BUS_PARAM(options),
+                                 "u", SD_BUS_PARAM(transfer_id),
+                                 method_push_blob, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PushManifest",
+                                 "sssssa{sv}", SD_BUS_PARAM(registry) SD_BUS_PARAM(repository)
+                                          SD_BUS_PARAM(reference) SD_BUS_PARAM(media_type)
+                                          SD_BUS_PARAM(manifest) SD_BUS_PARAM(options),
+                                 "s", SD_BUS_PARAM(digest),
+                                 method_push_manifest, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("CancelTransfer",
                                  "u", SD_BUS_PARAM(transfer_id),
                                  NULL,,
                                  method_cancel_transfer, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_NAMES("TransferProgress",
                                  "utt", SD_BUS_PARAM(transfer_id) SD_BUS_PARAM(bytes) SD_BUS_PARAM(total), 0),
+        SD_BUS_SIGNAL_WITH_NAMES("PushStatus",
+                                 "us", SD_BUS_PARAM(transfer_id) SD_BUS_PARAM(status), 0),
         SD_BUS_SIGNAL_WITH_NAMES("TransferDone",
                                  "us", SD_BUS_PARAM(transfer_id) SD_BUS_PARAM(error), 0),
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),

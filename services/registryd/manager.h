@@ -23,6 +23,7 @@
 typedef struct Transfer Transfer;
 typedef struct Resolve Resolve;
 typedef struct AuthToken AuthToken;
+typedef struct BlobPush BlobPush;
 
 typedef struct Manager {
         sd_event *event;
@@ -37,6 +38,8 @@ typedef struct Manager {
         unsigned max_active;
         uint32_t next_transfer_id;
         bool dispatching;
+
+        BlobPush *pushes;
 
         Resolve *resolves;
         unsigned n_resolves;

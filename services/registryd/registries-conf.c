@@ -15,6 +15,7 @@ void registries_conf_init(RegistriesConf *c) {
         *c = (RegistriesConf) {
                 .max_concurrent_downloads = REGISTRIES_CONF_DOWNLOADS_DEFAULT,
                 .retries = REGISTRIES_CONF_RETRIES_DEFAULT,
+                .push_chunk_size = REGISTRIES_CONF_CHUNK_DEFAULT,
         };
 }
 
@@ -165,6 +166,11 @@ int registries_conf_parse(const char *text, RegistriesConf *c, char **ret_error)
                                 if (parse_uint(value, 0, REGISTRIES_CONF_RETRIES_MAX, &c->retries) < 0)
                                         return conf_error(ret_error, line, "retries must be 0..%u",
                                                           REGISTRIES_CONF_RETRIES_MAX);
+                        } else if (streq(key, "push-chunk-size")) {
+                                if (parse_uint(value, REGISTRIES_CONF_CHUNK_MIN, 1024U * 1024U * 1024U,
+                                               &c->push_chunk_size) < 0)
+                                        return conf_error(ret_error, line, "push-chunk-size must be %u..1073741824",
+                                                          REGISTRIES_CONF_CHUNK_MIN);
                         } else
                                 return conf_error(ret_error, line, "unknown key \"%s\" in [global]", key);
                 } else if (section) {

@@ -8,6 +8,7 @@
  *   [global]
  *   max-concurrent-downloads = 3      # blob transfers at once (1..64)
  *   retries = 3                       # per request, on connection errors and 5xx (0..10)
+ *   push-chunk-size = 16777216        # larger blobs are pushed in PATCH chunks of this size
  *
  *   [registry "docker.io"]
  *   mirror = 127.0.0.1:5001           # tried first, in order; then the registry
@@ -28,6 +29,8 @@
 #define REGISTRIES_CONF_DOWNLOADS_MAX 64U
 #define REGISTRIES_CONF_RETRIES_DEFAULT 3U
 #define REGISTRIES_CONF_RETRIES_MAX 10U
+#define REGISTRIES_CONF_CHUNK_DEFAULT (16U * 1024U * 1024U)
+#define REGISTRIES_CONF_CHUNK_MIN 1024U
 
 typedef struct RegistryConf {
         char *name;
@@ -38,6 +41,7 @@ typedef struct RegistryConf {
 typedef struct RegistriesConf {
         unsigned max_concurrent_downloads;
         unsigned retries;
+        unsigned push_chunk_size;
         RegistryConf *registries;
         size_t n_registries;
 } RegistriesConf;

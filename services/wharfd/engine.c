@@ -11,6 +11,7 @@
 #include "log.h"
 #include "login.h"
 #include "pull.h"
+#include "push.h"
 #include "reference.h"
 #include "start.h"
 
@@ -326,6 +327,9 @@ const sd_bus_vtable engine_vtable[] = {
         SD_BUS_METHOD_WITH_NAMES("Pull", "sa{sv}", SD_BUS_PARAM(reference) SD_BUS_PARAM(options),
                                  "uo", SD_BUS_PARAM(job_id) SD_BUS_PARAM(job_path),
                                  method_pull, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("Push", "sa{sv}", SD_BUS_PARAM(reference) SD_BUS_PARAM(options),
+                                 "uo", SD_BUS_PARAM(job_id) SD_BUS_PARAM(job_path),
+                                 method_push, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("Login", "sa{sv}", SD_BUS_PARAM(server) SD_BUS_PARAM(options),
                                  "s", SD_BUS_PARAM(status),
                                  method_login, SD_BUS_VTABLE_UNPRIVILEGED),
