@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <inttypes.h>
 #include <stdarg.h>
 
 #include "bus-errors.h"
@@ -25,6 +26,7 @@ typedef struct PullLayer {
         bool has_ingest_id, has_transfer_id, transfer_done;
         uint32_t ingest_id, transfer_id;
         uint64_t bytes;
+        uint64_t shown_usec, speed_bytes;  /* the last "Downloading x/y" line */
         char *ingest_error;
         char *transfer_error;
         sd_bus_slot *slot;     /* IngestLayer, then FetchBlob */
@@ -517,6 +519,36 @@ static PullLayer *find_transfer(Manager *m, uint32_t transfer_id) {
         return NULL;
 }
 
+static void format_size(uint64_t n, char *buf, size_t size) {
+        if (n >= 1000000)
+                snprintf(buf, size, "%.1fMB", (double) n / 1e6);
+        else if (n >= 1000)
+                snprintf(buf, size, "%.1fkB", (double) n / 1e3);
+        else
+                snprintf(buf, size, "%" PRIu64 "B", n);
+}
+
+/* docker's per-layer "Downloading" line with bytes and speed, twice a second
+ * at most (the CLI shows these on a terminal only) */
+static void pull_layer_show_bytes(PullLayer *l) {
+        char a[32], t[32], s[48] = "";
+        uint64_t now = 0;
+
+        (void) sd_event_now(l->pull->manager->event, CLOCK_MONOTONIC, &now);
+        if (l->shown_usec > 0 && now < l->shown_usec + 500 * USEC_PER_MSEC)
+                return;
+        if (l->shown_usec > 0 && now > l->shown_usec && l->bytes >= l->speed_bytes) {
+                char r[32];
+                format_size((l->bytes - l->speed_bytes) * USEC_PER_SEC / (now - l->shown_usec), r, sizeof r);
+                snprintf(s, sizeof s, " (%s/s)", r);
+        }
+        l->shown_usec = now;
+        l->speed_bytes = l->bytes;
+        format_size(l->bytes, a, sizeof a);
+        format_size(l->m->size, t, sizeof t);
+        job_log(l->pull->job, "%s: Downloading %s/%s%s", short_hex(l->m->digest), a, t, s);
+}
+
 void pull_dispatch_transfer_progress(Manager *m, uint32_t transfer_id, uint64_t bytes, uint64_t total) {
         PullLayer *l = find_transfer(m, transfer_id);
 
@@ -524,6 +556,7 @@ void pull_dispatch_transfer_progress(Manager *m, uint32_t transfer_id, uint64_t 
                 return;
         l->bytes = bytes;
         pull_update_progress(l->pull);
+        pull_layer_show_bytes(l);
 }
 
 void pull_dispatch_transfer_done(Manager *m, uint32_t transfer_id, const char *error) {

@@ -12,6 +12,7 @@
 #include "base64.h"
 #include "fs-util.h"
 #include "macro.h"
+#include "progress.h"
 #include "registry-server.h"
 
 static void test_server_names(void **state) {
@@ -116,11 +117,36 @@ static void test_set_remove_save(void **state) {
         assert_int_equal(rm_rf(dir), 0);
 }
 
+static void test_transient_lines(void **state) {
+        assert_true(progress_line_is_transient("a3ed95caeb02: Downloading 1.2MB/3.4MB (2.0MB/s)"));
+        assert_true(progress_line_is_transient("a3ed95caeb02: Pushing 512B/1.0kB"));
+        assert_false(progress_line_is_transient("a3ed95caeb02: Downloading"));
+        assert_false(progress_line_is_transient("a3ed95caeb02: Pushing"));
+        assert_false(progress_line_is_transient("a3ed95caeb02: Pull complete"));
+        assert_false(progress_line_is_transient("Downloading 1MB"));
+        assert_false(progress_line_is_transient("latest: digest: sha256:abc size: 5"));
+
+        /* not on a terminal: dropped; on one: shown */
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        Progress p;
+        progress_init(&p, f, false);
+        progress_line(&p, "a3ed95caeb02: Downloading");
+        progress_line(&p, "a3ed95caeb02: Downloading 1.2MB/3.4MB (2.0MB/s)");
+        progress_line(&p, "a3ed95caeb02: Pull complete");
+        progress_done(&p);
+        fclose(f);
+        assert_string_equal(buf, "a3ed95caeb02: Downloading\na3ed95caeb02: Pull complete\n");
+        free(buf);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_server_names),
                 cmocka_unit_test(test_get),
                 cmocka_unit_test(test_set_remove_save),
+                cmocka_unit_test(test_transient_lines),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
