@@ -23,6 +23,7 @@ typedef struct RunOptions {
         char *hostname;
         char *network;          /* "default" unless given */
         char *user;
+        char *platform;         /* for the pull, if the image is not local */
         char *image;
         char **cmd;             /* the container's own arguments */
         NetOptions net;         /* -p, -P, --ip, --dns... (net-options.c) */

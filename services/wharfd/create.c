@@ -115,6 +115,8 @@ int container_options_parse(sd_bus_message *message, ContainerOptions *o, sd_bus
                         r = read_string_variant(message, key, &o->user, error);
                 else if (streq(key, "Tty"))
                         r = read_bool_variant(message, key, &o->tty, error);
+                else if ((r = pull_options_read_entry(message, key, &o->pull, error)) != 0)
+                        ;
                 else {
                         log_debug("Ignoring unknown container option %s.", key);
                         r = sd_bus_message_skip(message, "v");
@@ -202,7 +204,7 @@ static void create_record(CreateJob *cj, const char *image_id, const char *image
 
         c->image = strdup(cj->image);
         c->image_id = strdup(image_id);
-        if (network_mode_normalize(cj->options.network_mode, &c->network_mode) < 0)
+        if (network_mode_normalize(cj->options.network_mode, m->config.default_network, &c->network_mode) < 0)
                 goto oom;       /* checked when the job began */
         if (!c->image || !c->image_id)
                 goto oom;
@@ -278,7 +280,7 @@ static void create_on_lookup(ImageLookup *l, int r, const char *key, const char 
                 return;
         }
         job_log(j, "Unable to find image '%s' locally", familiar);
-        r = pull_start(j->manager, j, &cj->ref, create_on_pulled, cj, &cj->pull);
+        r = pull_start(j->manager, j, &cj->ref, &cj->options.pull, create_on_pulled, cj, &cj->pull);
         if (r < 0) {
                 errno = -r;
                 _cleanup_(freep) char *msg = NULL;
@@ -332,7 +334,7 @@ int method_create_container(sd_bus_message *message, void *userdata, sd_bus_erro
         mode = strempty(cj->options.network_mode);
         {
                 _cleanup_(freep) char *normalized = NULL, *msg = NULL;
-                if (network_mode_normalize(mode, &normalized) < 0)
+                if (network_mode_normalize(mode, m->config.default_network, &normalized) < 0)
                         return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "invalid network mode: %s", mode);
                 if (network_config_check(cj->options.network_config, &msg) < 0)
                         return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "%s", msg ?: "invalid NetworkConfig");

@@ -13,9 +13,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
 
 /* Modes and the stored configuration */
 
-int network_mode_normalize(const char *mode, char **ret) {
+int network_mode_normalize(const char *mode, const char *default_mode, char **ret) {
         if (isempty(mode) || streq(mode, "default"))
-                mode = NETWORK_MODE_DEFAULT;
+                mode = default_mode;
         if (startswith(mode, "container:") && isempty(mode + strlen("container:")))
                 return -EINVAL;
         if (strlen(mode) > 200 || strpbrk(mode, " /\n\t"))
@@ -111,7 +111,7 @@ int network_sandbox_create(Manager *m, const Container *c, sd_bus_message_handle
         *ret_error = NULL;
         if (!cfg || !o)
                 return -ENOMEM;
-        mode = strdup(c->network_mode ?: NETWORK_MODE_DEFAULT);
+        mode = strdup(c->network_mode ?: m->config.default_network);
         if (!mode)
                 return -ENOMEM;
         if (startswith(mode, "container:")) {

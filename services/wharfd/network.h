@@ -13,16 +13,10 @@
 #include "container.h"
 #include "manager.h"
 
-/* The network mode a container gets when the client did not choose one.
- * docker's is "bridge"; wharf keeps "none" until every test stack runs in
- * a network namespace of its own (several stacks share this host, and a
- * bridge is a host-wide object). Flip it here. */
-#define NETWORK_MODE_DEFAULT "none"
-
 /* The NetworkMode to record for what the client sent ("" or "default":
- * NETWORK_MODE_DEFAULT). -EINVAL for a malformed one (docker checks names
- * at start, when netd knows them). */
-int network_mode_normalize(const char *mode, char **ret);
+ * default_mode, the engine's DefaultNetwork, see config.h). -EINVAL for a
+ * malformed one (docker checks names at start, when netd knows them). */
+int network_mode_normalize(const char *mode, const char *default_mode, char **ret);
 
 /* Writes network.json from the client's NetworkConfig option (JSON:
  * PortBindings, PublishAllPorts, Dns, ExtraHosts, MacAddress, IPAddress,
