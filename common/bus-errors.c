@@ -20,6 +20,7 @@ static const sd_bus_error_map wharf_errors[] = {
         SD_BUS_ERROR_MAP(WHARF_ERROR_NAME_IN_USE,            EEXIST),
         SD_BUS_ERROR_MAP(WHARF_ERROR_BACKEND_FAILED,         EIO),
         SD_BUS_ERROR_MAP(WHARF_ERROR_AMBIGUOUS,              ENOTUNIQ),
+        SD_BUS_ERROR_MAP(WHARF_ERROR_NO_SUCH_BLOB,           ENOENT),
         SD_BUS_ERROR_MAP_END
 };
 

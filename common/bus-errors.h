@@ -19,6 +19,7 @@
 #define WHARF_ERROR_NAME_IN_USE              "org.wharf.Error.NameInUse"
 #define WHARF_ERROR_BACKEND_FAILED           "org.wharf.Error.BackendFailed"
 #define WHARF_ERROR_AMBIGUOUS                "org.wharf.Error.Ambiguous"
+#define WHARF_ERROR_NO_SUCH_BLOB             "org.wharf.Error.NoSuchBlob"
 
 /* Registers the table with sd-bus; call once at start-up. */
 int bus_errors_register(void);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <inttypes.h>
 
+#include "blob-store.h"
 #include "bus-errors.h"
 #include "digest.h"
 #include "graphd-bus.h"
+#include "image-manifest.h"
 #include "image-store.h"
 #include "ingest.h"
 #include "layer-store.h"
@@ -210,6 +212,56 @@ static int method_release_rootfs(sd_bus_message *msg, void *userdata, sd_bus_err
         return sd_bus_reply_method_return(msg, NULL);
 }
 
+static int method_open_blob(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(closep) int fd = -EBADF;
+        _cleanup_(freep) char *media_type = NULL;
+        Manager *m = userdata;
+        const char *digest;
+        uint64_t size;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &digest);
+        if (r < 0)
+                return r;
+        if (!digest_is_valid(digest))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "invalid digest: %s", digest);
+        /* only what the store refers to: a blob on its way out is gone */
+        r = blob_media_type(m->graph, digest, &media_type);
+        if (r >= 0)
+                r = blob_open(m->graph, digest, &fd, &size);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, WHARF_ERROR_NO_SUCH_BLOB, "blob %s is not stored", digest);
+        if (r < 0)
+                return bus_fail(r, error, "Opening the blob");
+        return sd_bus_reply_method_return(msg, "hts", fd, size, media_type);
+}
+
+static int method_get_manifest(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(freep) char *config = NULL, *manifest = NULL;
+        Manager *m = userdata;
+        const char *ref;
+        char id[DIGEST_STRING_MAX], digest[DIGEST_STRING_MAX];
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &ref);
+        if (r < 0)
+                return r;
+        r = image_resolve(m->graph, ref, id, error);
+        if (r >= 0)
+                r = image_read_config(m->graph, id, &config);
+        if (r == -ENOENT && !sd_bus_error_is_set(error))
+                return sd_bus_error_setf(error, WHARF_ERROR_NO_SUCH_IMAGE, "No such image: %s", ref);
+        if (r >= 0) {
+                r = image_manifest_get(m->graph, id, &manifest, digest);
+                if (r == -ENOENT)
+                        return sd_bus_error_setf(error, WHARF_ERROR_NO_SUCH_BLOB,
+                                                 "image %s has layers stored without their blobs", id);
+        }
+        if (r < 0)
+                return bus_fail(r, error, "Reading the manifest");
+        return sd_bus_reply_method_return(msg, "ssss", id, digest, manifest, config);
+}
+
 static int property_get_version(sd_bus *bus, const char *path, const char *interface,
                                 const char *property, sd_bus_message *reply, void *userdata,
                                 sd_bus_error *error) {
@@ -258,6 +310,15 @@ const sd_bus_vtable graph_vtable[] = {
                                  "sb", SD_BUS_PARAM(container_id) SD_BUS_PARAM(remove),
                                  NULL,,
                                  method_release_rootfs, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("OpenBlob",
+                                 "s", SD_BUS_PARAM(digest),
+                                 "hts", SD_BUS_PARAM(fd) SD_BUS_PARAM(size) SD_BUS_PARAM(media_type),
+                                 method_open_blob, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("GetManifest",
+                                 "s", SD_BUS_PARAM(reference),
+                                 "ssss", SD_BUS_PARAM(image_id) SD_BUS_PARAM(manifest_digest)
+                                         SD_BUS_PARAM(manifest) SD_BUS_PARAM(config),
+                                 method_get_manifest, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_VTABLE_END
 };

@@ -6,9 +6,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "blob-store.h"
 #include "bus-errors.h"
 #include "fs-util.h"
+#include "graph-limits.h"
 #include "id.h"
+#include "image-manifest.h"
 #include "image-store.h"
 #include "layer-store.h"
 #include "macro.h"
@@ -336,8 +339,10 @@ int image_commit(Graph *g, const char *manifest_digest, const char *manifest, co
         _cleanup_(freep) char *dir = NULL, *tmp = NULL;
         _cleanup_(image_done) Image img = {};
         _cleanup_(repositories_done) Repositories repos = {};
+        _cleanup_(freep) char *generated = NULL;
         json_object *rootfs, *v;
-        char parent[DIGEST_STRING_MAX] = "";
+        char parent[DIGEST_STRING_MAX] = "", blob[DIGEST_STRING_MAX];
+        GraphLimits limits;
         int r;
 
         if (!isempty(manifest_digest) && !digest_is_valid(manifest_digest))
@@ -348,6 +353,14 @@ int image_commit(Graph *g, const char *manifest_digest, const char *manifest, co
         if (!c || !json_object_is_type(c, json_type_object))
                 return sd_bus_error_setf(error, WHARF_ERROR_INVALID_MANIFEST,
                                          "invalid image config: not a JSON object");
+        graph_limits_load(g, &limits);
+        if (json_object_object_get_ex(c, "rootfs", &rootfs) &&
+            json_object_object_get_ex(rootfs, "diff_ids", &v) &&
+            json_object_is_type(v, json_type_array) &&
+            json_object_array_length(v) > limits.max_layers)
+                return sd_bus_error_setf(error, WHARF_ERROR_INVALID_MANIFEST,
+                                         "image has %zu layers, more than the limit of %u",
+                                         json_object_array_length(v), limits.max_layers);
         if (!json_object_object_get_ex(c, "rootfs", &rootfs) ||
             !json_object_object_get_ex(rootfs, "type", &v) ||
             !streq_ptr(json_object_get_string(v), "layers") ||
@@ -419,6 +432,21 @@ int image_commit(Graph *g, const char *manifest_digest, const char *manifest, co
         if (!dir)
                 return -ENOMEM;
         if (access(dir, F_OK) < 0) {
+                /* no manifest (load, import): one over the stored layer blobs,
+                 * so the image can be pushed and saved like a pulled one */
+                if (isempty(manifest)) {
+                        r = image_manifest_generate(g, config, img.layers, &generated);
+                        if (r < 0 && r != -ENOENT)
+                                return r;
+                        manifest = generated;
+                }
+                /* blobs before the image that refers to them */
+                r = blob_write(g, config, strlen(config), blob);
+                if (r >= 0 && !isempty(manifest))
+                        r = blob_write(g, manifest, strlen(manifest), blob);
+                if (r < 0)
+                        return r;
+
                 r = graph_mkdtemp(g, "image", &tmp);
                 if (r < 0)
                         return r;
@@ -617,7 +645,8 @@ static int layer_in_use(Graph *g, const char *chain, const char *except,
 static int image_delete(Graph *g, const char *id, const ContainerRef *refs, size_t n_refs,
                         char ***messages) {
         _cleanup_(image_done) Image img = {};
-        _cleanup_(freep) char *dir = NULL;
+        _cleanup_(freep) char *dir = NULL, *manifest = NULL;
+        char manifest_blob[DIGEST_STRING_MAX];
         int r;
 
         r = image_load(g, id, &img);
@@ -626,6 +655,9 @@ static int image_delete(Graph *g, const char *id, const ContainerRef *refs, size
         dir = image_path(g, id, NULL);
         if (!dir)
                 return -ENOMEM;
+        r = image_manifest_get(g, id, &manifest, manifest_blob);
+        if (r < 0)
+                manifest_blob[0] = 0;
         r = graph_discard(g, dir);
         if (r < 0)
                 return r;
@@ -637,6 +669,7 @@ static int image_delete(Graph *g, const char *id, const ContainerRef *refs, size
          * the top keeps all layers under it in use too. */
         for (size_t i = strv_length(img.layers); i > 0; i--) {
                 const char *chain = img.layers[i - 1];
+                _cleanup_(layer_done) Layer l = {};
                 _cleanup_(freep) char *p = NULL;
 
                 r = layer_in_use(g, chain, img.id, refs, n_refs);
@@ -647,13 +680,21 @@ static int image_delete(Graph *g, const char *id, const ContainerRef *refs, size
                 p = layer_path(g, chain, NULL);
                 if (!p)
                         return -ENOMEM;
+                if (layer_load(g, chain, &l) < 0)
+                        l.blob_digest[0] = 0;
                 r = graph_discard(g, p);
                 if (r < 0)
                         return r;
                 r = strv_extendf(messages, "Deleted: %s", chain);
                 if (r < 0)
                         return r;
+                /* the blob goes with its last layer (another chain may share it) */
+                if (!isempty(l.blob_digest))
+                        (void) blob_unref(g, l.blob_digest);
         }
+        (void) blob_unref(g, img.id);
+        if (!isempty(manifest_blob))
+                (void) blob_unref(g, manifest_blob);
         return 0;
 }
 
