@@ -795,3 +795,113 @@ finish:
         container_refs_free(refs, n_refs);
         return r;
 }
+
+int image_names(Graph *g, const char *id, char ***ret_tags, char ***ret_digests) {
+        _cleanup_(repositories_done) Repositories repos = {};
+        int r;
+
+        r = repositories_load(g, &repos);
+        if (r < 0)
+                return r;
+        *ret_tags = repositories_names_of(repos.tags, id);
+        *ret_digests = repositories_names_of(repos.digests, id);
+        if (!*ret_tags || !*ret_digests) {
+                strv_free(*ret_tags);
+                strv_free(*ret_digests);
+                *ret_tags = *ret_digests = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+int image_tag(Graph *g, const char *source, const char *target, sd_bus_error *error) {
+        _cleanup_(repositories_done) Repositories repos = {};
+        _cleanup_(reference_done) Reference ref = {};
+        _cleanup_(freep) char *name = NULL, *norm = NULL;
+        char id[DIGEST_STRING_MAX];
+        int r;
+
+        if (reference_parse(target, &ref) < 0 || ref.digest)
+                return sd_bus_error_setf(error, WHARF_ERROR_INVALID_REFERENCE,
+                                         "invalid reference format: %s", target);
+        norm = reference_normalized_tag(&ref);
+        if (!norm)
+                return -ENOMEM;
+        r = repositories_load(g, &repos);
+        if (r < 0)
+                return r;
+        r = image_resolve_full(g, &repos, source, id, &name, error);
+        if (r < 0)
+                return r;
+        json_object_object_add(repos.tags, norm, json_object_new_string(id));
+        return repositories_save(g, &repos);
+}
+
+int image_prune(Graph *g, bool all, char **keep, char ***ret_messages, uint64_t *ret_reclaimed) {
+        _cleanup_(strv_freep) char **messages = NULL;
+        ContainerRef *refs = NULL;
+        Image *images = NULL;
+        size_t n = 0, n_refs = 0;
+        uint64_t reclaimed = 0;
+        int r;
+
+        r = image_list(g, &images, &n);
+        if (r < 0)
+                return r;
+        r = container_refs_load(g, &refs, &n_refs);
+        if (r < 0)
+                goto finish;
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_(repositories_done) Repositories repos = {};
+                _cleanup_(freep) uint64_t *sizes = NULL;
+                Image *img = &images[i];
+                bool used = strv_contains(keep, img->id);
+                size_t n_layers = strv_length(img->layers);
+
+                for (size_t k = 0; k < n_refs && !used; k++)
+                        used = streq(refs[k].image_id, img->id);
+                if (used)
+                        continue;
+                if (!all && strv_length(img->tags) > 0)
+                        continue;
+
+                sizes = calloc(n_layers + 1, sizeof(uint64_t));
+                if (!sizes) {
+                        r = -ENOMEM;
+                        goto finish;
+                }
+                for (size_t k = 0; k < n_layers; k++) {
+                        _cleanup_(layer_done) Layer l = {};
+                        if (layer_load(g, img->layers[k], &l) >= 0)
+                                sizes[k] = l.size;
+                }
+
+                r = repositories_load(g, &repos);
+                if (r < 0)
+                        goto finish;
+                STRV_FOREACH(t, img->tags)
+                        if ((r = untag(&repos, repos.tags, *t, &messages)) < 0)
+                                goto finish;
+                STRV_FOREACH(d, img->digests)
+                        if ((r = untag(&repos, repos.digests, *d, &messages)) < 0)
+                                goto finish;
+                r = repositories_save(g, &repos);
+                if (r < 0)
+                        goto finish;
+                r = image_delete(g, img->id, refs, n_refs, &messages);
+                if (r < 0)
+                        goto finish;
+                /* what the deleted layers held (shared ones stay) */
+                for (size_t k = 0; k < n_layers; k++)
+                        if (!layer_exists(g, img->layers[k]))
+                                reclaimed += sizes[k];
+        }
+        *ret_messages = TAKE_PTR(messages);
+        *ret_reclaimed = reclaimed;
+        r = 0;
+finish:
+        container_refs_free(refs, n_refs);
+        images_free(images, n);
+        return r;
+}
