@@ -32,6 +32,14 @@ int cmd_ps(int argc, char *argv[]);
 int cmd_rm(int argc, char *argv[]);
 int cmd_info(int argc, char *argv[]);
 int cmd_version(int argc, char *argv[]);
+/* image-cmds.c */
+int cmd_tag(int argc, char *argv[]);
+int cmd_history(int argc, char *argv[]);
+int cmd_image(int argc, char *argv[]);
+int cmd_image_inspect(int argc, char *argv[]);
+int cmd_image_prune(int argc, char *argv[]);
+int cmd_system(int argc, char *argv[]);
+int cmd_system_df(int argc, char *argv[]);
 
 /* "wharf: <message>" and "See 'wharf <command> --help'." on stderr, as
  * docker prints usage errors. Returns -EINVAL. */

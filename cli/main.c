@@ -26,6 +26,10 @@ static const struct {
         { "rmi",     cmd_rmi,     "Remove one or more images" },
         { "info",    cmd_info,    "Display system-wide information" },
         { "version", cmd_version, "Show the wharf version information" },
+        { "tag",     cmd_tag,     "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE" },
+        { "history", cmd_history, "Show the history of an image" },
+        { "image",   cmd_image,   "Manage images" },
+        { "system",  cmd_system,  "Manage wharf" },
 };
 
 static void help(void) {

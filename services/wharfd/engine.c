@@ -7,6 +7,7 @@
 #include "container.h"
 #include "create.h"
 #include "digest.h"
+#include "image-ops.h"
 #include "image.h"
 #include "log.h"
 #include "pull.h"
@@ -346,6 +347,19 @@ const sd_bus_vtable engine_vtable[] = {
                                  method_list_containers, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("Info", NULL,, "a{ss}a(ssss)", SD_BUS_PARAM(facts) SD_BUS_PARAM(backends),
                                  method_info, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("TagImage", "ss", SD_BUS_PARAM(source) SD_BUS_PARAM(target),
+                                 NULL,, method_tag_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("InspectImage", "s", SD_BUS_PARAM(reference),
+                                 "s", SD_BUS_PARAM(json), method_inspect_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ImageHistory", "s", SD_BUS_PARAM(reference),
+                                 "a(sxsts)", SD_BUS_PARAM(history), method_image_history,
+                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PruneImages", "b", SD_BUS_PARAM(all),
+                                 "ast", SD_BUS_PARAM(messages) SD_BUS_PARAM(reclaimed),
+                                 method_prune_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("SystemDiskUsage", NULL,,
+                                 "a(suutt)", SD_BUS_PARAM(usage), method_system_disk_usage,
+                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_NAMES("JobNew", "uos", SD_BUS_PARAM(id) SD_BUS_PARAM(path) SD_BUS_PARAM(type), 0),
         SD_BUS_SIGNAL_WITH_NAMES("JobRemoved", "uosss",
                                  SD_BUS_PARAM(id) SD_BUS_PARAM(path) SD_BUS_PARAM(result)
