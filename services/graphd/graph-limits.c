@@ -48,7 +48,14 @@ void graph_limits_parse(const char *text, GraphLimits *l) {
 
                 if (streq(key, "max_decompression_ratio"))
                         (void) parse_unsigned(value, &l->max_decompression_ratio);
-                else if (streq(key, "max_layers")) {
+                else if (streq(key, "decompression_ratio_floor")) {
+                        char *end;
+                        unsigned long long v;
+                        errno = 0;
+                        v = strtoull(value, &end, 10);
+                        if (errno == 0 && *value >= '0' && *value <= '9' && !*end)
+                                l->decompression_ratio_floor = v;
+                } else if (streq(key, "max_layers")) {
                         unsigned v;
                         if (parse_unsigned(value, &v) >= 0 && v > 0)
                                 l->max_layers = v;
@@ -61,6 +68,7 @@ void graph_limits_load(Graph *g, GraphLimits *ret) {
 
         *ret = (GraphLimits) {
                 .max_decompression_ratio = LAYER_UNPACK_RATIO_DEFAULT,
+                .decompression_ratio_floor = LAYER_UNPACK_RATIO_FLOOR,
                 .max_layers = GRAPH_LIMITS_MAX_LAYERS_DEFAULT,
         };
         if (p && read_full_file(p, &text, NULL, LIMITS_FILE_MAX) >= 0)

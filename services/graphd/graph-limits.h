@@ -5,8 +5,11 @@
  * at each use (no restart needed):
  *     # comment
  *     max_decompression_ratio = 200     # bytes out / bytes in; 0: no bound
+ *     decompression_ratio_floor = 67108864  # output bytes before the ratio applies
  *     max_layers = 128                  # layers of one image
  * Unknown keys and bad values are ignored (the defaults stay). */
+
+#include <stdint.h>
 
 #include "graph.h"
 
@@ -14,6 +17,7 @@
 
 typedef struct GraphLimits {
         unsigned max_decompression_ratio;
+        uint64_t decompression_ratio_floor; /* bytes out before the ratio applies */
         unsigned max_layers;
 } GraphLimits;
 

@@ -198,6 +198,7 @@ static int ingest_start(Ingest *i) {
 
         graph_limits_load(i->manager->graph, &limits);
         o.max_ratio = limits.max_decompression_ratio;
+        o.ratio_floor = limits.decompression_ratio_floor;
         o.blob_fd = blob_fd;
         r = layer_unpack_spawn_with(i->input_fd, diff, &o, &i->pid, &i->report_fd);
         if (r < 0)
