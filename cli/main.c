@@ -30,6 +30,11 @@ static const struct {
         { "history", cmd_history, "Show the history of an image" },
         { "image",   cmd_image,   "Manage images" },
         { "system",  cmd_system,  "Manage wharf" },
+        { "network", cmd_network, "Manage networks" },
+        { "port",    cmd_port,    "List port mappings or a specific mapping for the container" },
+        { "login",   cmd_login,   "Log in to a registry" },
+        { "logout",  cmd_logout,  "Log out from a registry" },
+        { "push",    cmd_push,    "Upload an image to a registry" },
 };
 
 static void help(void) {
