@@ -40,7 +40,7 @@ blob_file() { echo "$STATE/lib/graph/blobs/sha256/${1#sha256:}"; }
         local layer
         wharf_pull_ok "$REGISTRY/library/meta"
         layer=$(grep -l '"size"' "$STATE"/lib/graph/layers/*/layer.json | while read -r f; do
-                d=${f%/layer.json}/diff; [ -e "$d/bin/capped" ] && echo "$d"; done)
+                d=${f%/layer.json}/diff; if [ -e "$d/bin/capped" ]; then echo "$d"; fi; done)
         [ -n "$layer" ] || { echo "no layer with bin/capped"; false; }
         run getcap "$layer/bin/capped"
         [[ $output =~ cap_net_bind_service[=+]ep ]] || { echo "getcap: $output"; false; }
@@ -95,12 +95,14 @@ blob_file() { echo "$STATE/lib/graph/blobs/sha256/${1#sha256:}"; }
 }
 
 @test "image prune: dangling only, then -a; system df" {
+        local n
         wharf_pull_ok "$REGISTRY/library/busybox"
         wharf_pull_ok "$REGISTRY/library/ocibox"
+        n=$(wharf images -q | sort -u | wc -l)
         wrun system df
         assert_status 0
         [[ ${lines[0]} =~ ^TYPE\ +TOTAL\ +ACTIVE\ +SIZE\ +RECLAIMABLE ]] || { echo "header"; false; }
-        [[ ${lines[1]} =~ ^Images\ +2\ +0\  ]] || { echo "images row: ${lines[1]}"; false; }
+        [[ ${lines[1]} =~ ^Images\ +$n\ +0\  ]] || { echo "images row: ${lines[1]}"; false; }
         [[ ${lines[2]} =~ ^Containers\ +0\ +0 ]]
         [[ ${lines[3]} =~ ^Local\ Volumes ]] && [[ ${lines[4]} =~ ^Build\ Cache ]]
 
