@@ -22,6 +22,7 @@
 #define WHARF_ERROR_AMBIGUOUS                "org.wharf.Error.Ambiguous"
 #define WHARF_ERROR_CONTAINER_PAUSED         "org.wharf.Error.ContainerPaused"
 #define WHARF_ERROR_CONTAINER_NOT_PAUSED     "org.wharf.Error.ContainerNotPaused"
+#define WHARF_ERROR_NO_SUCH_BLOB             "org.wharf.Error.NoSuchBlob"
 /* networks (netd, wharfd) */
 #define WHARF_ERROR_NO_SUCH_NETWORK          "org.wharf.Error.NoSuchNetwork"
 #define WHARF_ERROR_NETWORK_IN_USE           "org.wharf.Error.NetworkInUse"

@@ -7,6 +7,7 @@
 #include "container.h"
 #include "create.h"
 #include "digest.h"
+#include "image-ops.h"
 #include "image.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -386,6 +387,19 @@ const sd_bus_vtable engine_vtable[] = {
         SD_BUS_METHOD_WITH_NAMES("ContainerStats", "s", SD_BUS_PARAM(container),
                                  "a{st}", SD_BUS_PARAM(stats),
                                  method_container_stats, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("TagImage", "ss", SD_BUS_PARAM(source) SD_BUS_PARAM(target),
+                                 NULL,, method_tag_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("InspectImage", "s", SD_BUS_PARAM(reference),
+                                 "s", SD_BUS_PARAM(json), method_inspect_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ImageHistory", "s", SD_BUS_PARAM(reference),
+                                 "a(sxsts)", SD_BUS_PARAM(history), method_image_history,
+                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PruneImages", "b", SD_BUS_PARAM(all),
+                                 "ast", SD_BUS_PARAM(messages) SD_BUS_PARAM(reclaimed),
+                                 method_prune_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("SystemDiskUsage", NULL,,
+                                 "a(suutt)", SD_BUS_PARAM(usage), method_system_disk_usage,
+                                 SD_BUS_VTABLE_UNPRIVILEGED),
         /* networks (network.c) */
         SD_BUS_METHOD_WITH_NAMES("CreateNetwork", "ssssba{ss}",
                                  SD_BUS_PARAM(name) SD_BUS_PARAM(driver) SD_BUS_PARAM(subnet) SD_BUS_PARAM(gateway)
