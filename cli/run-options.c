@@ -19,6 +19,7 @@ void run_options_done(RunOptions *o) {
         free(o->user);
         free(o->image);
         strv_free(o->cmd);
+        run_flags_done(&o->flags);
         *o = (RunOptions) {};
 }
 
@@ -156,9 +157,11 @@ static void run_help(const char *command) {
                "      --network string       Connect a container to a network (default \"default\")\n"
                "      --rm                   Automatically remove the container when it exits\n"
                "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
-               "  -w, --workdir string       Working directory inside the container\n",
+               "  -w, --workdir string       Working directory inside the container\n"
+               "%s",
                command,
-               streq(command, "create") ? "Create a new container" : "Create and run a new container from an image");
+               streq(command, "create") ? "Create a new container" : "Create and run a new container from an image",
+               run_flags_help);
 }
 
 int run_options_parse(int argc, char *argv[], RunOptions *ret) {
@@ -185,6 +188,7 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 { "tty",         no_argument,       NULL, 't'            },
                 { "detach",      no_argument,       NULL, 'd'            },
                 { "help",        no_argument,       NULL, ARG_HELP       },
+                RUN_FLAGS_OPTIONS,
                 {}
         };
         _cleanup_(run_options_done) RunOptions o = {};
@@ -194,7 +198,7 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
         int c, r;
 
         /* "+": stop at the image, the rest belongs to the container */
-        const char *optstring = is_create ? "+:e:w:h:u:it" : "+:e:w:h:u:itd";
+        const char *optstring = is_create ? "+:e:w:h:u:it" RUN_FLAGS_SHORT : "+:e:w:h:u:itd" RUN_FLAGS_SHORT;
 
         opterr = 0;
         optind = 0;
@@ -248,7 +252,11 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                         run_help(command);
                         return 1;
                 default:
-                        return usage_getopt_error(command, c, argv);
+                        r = run_flags_parse(&o.flags, c, optarg, command);
+                        if (r == -ENOENT)
+                                return usage_getopt_error(command, c, argv);
+                        if (r < 0)
+                                return r;
                 }
 
                 if (target) {
@@ -259,17 +267,12 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 }
         }
 
-        if (o.tty) {
-                fputs("wharf: -t is not supported yet\n", stderr);
-                return -EINVAL;
-        }
-        if (o.detach) {
-                fputs("wharf: -d is not supported yet\n", stderr);
-                return -EINVAL;
-        }
-
         if (optind >= argc)
                 return usage_error(command, "'wharf %s' requires at least 1 argument.", command);
+
+        r = run_flags_finish(&o.flags, o.rm, command);
+        if (r < 0)
+                return r;
 
         o.image = strdup(argv[optind]);
         if (!o.image)

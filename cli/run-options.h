@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include "run-flags.h"
+
 typedef struct RunOptions {
         bool rm;
         bool interactive;
@@ -23,6 +25,7 @@ typedef struct RunOptions {
         char *user;
         char *image;
         char **cmd;             /* the container's own arguments */
+        RunFlags flags;         /* resources, security, lifecycle, logging (run-flags.h) */
 } RunOptions;
 
 void run_options_done(RunOptions *o);

@@ -56,6 +56,13 @@ static int append_options(sd_bus_message *m, const RunOptions *o) {
                 if (r < 0)
                         return r;
         }
+        if (o->tty && (r = sd_bus_message_append(m, "{sv}", "Tty", "b", 1)) < 0)
+                return r;
+        if (o->interactive && (r = sd_bus_message_append(m, "{sv}", "OpenStdin", "b", 1)) < 0)
+                return r;
+        r = run_flags_append(m, &o->flags);
+        if (r < 0)
+                return r;
 
         return sd_bus_message_close_container(m);
 }
