@@ -14,6 +14,7 @@ void container_options_done(ContainerOptions *o) {
         free(o->hostname);
         free(o->network_mode);
         free(o->user);
+        host_config_done(&o->host);
         *o = (ContainerOptions) {};
 }
 

@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include "host-config.h"
+
 #define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 typedef struct ContainerOptions {
@@ -20,6 +22,7 @@ typedef struct ContainerOptions {
         char *network_mode;
         char *user;
         bool tty;
+        HostConfig host;      /* resources, security, lifecycle, logging */
 } ContainerOptions;
 
 void container_options_done(ContainerOptions *o);

@@ -112,7 +112,10 @@ int container_options_parse(sd_bus_message *message, ContainerOptions *o, sd_bus
                         r = read_string_variant(message, key, &o->user, error);
                 else if (streq(key, "Tty"))
                         r = read_bool_variant(message, key, &o->tty, error);
-                else {
+                else if ((r = host_config_read_option(message, key, &o->host, error)) != 0) {
+                        if (r > 0)
+                                r = 0;
+                } else {
                         log_debug("Ignoring unknown container option %s.", key);
                         r = sd_bus_message_skip(message, "v");
                 }
@@ -204,6 +207,8 @@ static void create_record(CreateJob *cj, const char *image_id, const char *image
                 goto oom;
         c->created = (int64_t) time(NULL);
         c->auto_remove = cj->options.auto_remove;
+        c->host = cj->options.host;
+        cj->options.host = (HostConfig) {};
         c->status = CONTAINER_CREATED;
 
         r = manager_save_container(m, c);
@@ -289,7 +294,7 @@ static int create_job_start(Job *j) {
 int method_create_container(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         _cleanup_(create_job_freep) CreateJob *cj = NULL;
         _cleanup_(strv_freep) char **keys = NULL;
-        _cleanup_(freep) char *description = NULL;
+        _cleanup_(freep) char *description = NULL, *msg = NULL;
         Manager *m = userdata;
         const char *image, *mode;
         Container *c;
@@ -319,6 +324,12 @@ int method_create_container(sd_bus_message *message, void *userdata, sd_bus_erro
                 if (c)
                         return name_in_use_error(error, cj->options.name[0] == '/' ? cj->options.name + 1 : cj->options.name, c);
         }
+
+        r = host_config_check(&cj->options.host, cj->options.auto_remove, sysconf(_SC_NPROCESSORS_ONLN), &msg);
+        if (r == -EINVAL)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "%s", msg);
+        if (r < 0)
+                return r;
 
         /* only "none" until bridges exist; "default" is what a client sends
          * when the user did not choose */

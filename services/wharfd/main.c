@@ -7,6 +7,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "manager.h"
+#include "spec-host.h"
 
 int main(int argc, char *argv[]) {
         _cleanup_(manager_freep) Manager *m = NULL;
@@ -27,6 +28,8 @@ int main(int argc, char *argv[]) {
         if (r < 0)
                 return log_error_errno(r, "Failed to acquire %s: %m", ENGINE_BUS_NAME), 1;
 
+        /* --privileged gets the host's bounding set: read it while we have it */
+        host_caps_init();
         /* the engine only talks on the bus and writes its own files */
         r = caps_keep_only(0);
         if (r < 0)

@@ -6,6 +6,7 @@
 #include "bus-errors.h"
 #include "container.h"
 #include "log.h"
+#include "spec-host.h"
 #include "spec.h"
 #include "start.h"
 #include "user.h"
@@ -338,7 +339,7 @@ static int on_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_e
         const sd_bus_error *e = sd_bus_message_get_error(reply);
         Container *c = container_by_id(s->manager, s->id);
         _cleanup_(user_info_done) UserInfo user = {};
-        _cleanup_(freep) char *spec = NULL, *msg = NULL;
+        _cleanup_(freep) char *spec = NULL, *msg = NULL, *log_path = NULL;
         const char *netns;
         int r;
 
@@ -366,15 +367,26 @@ static int on_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_e
                         start_fail_errno(s, r, "failed to read the container's user database");
                 return 0;
         }
+        if (asprintf(&log_path, "%s/%s/%s-json.log", s->manager->containers_dir, c->id, c->id) < 0) {
+                start_fail_errno(s, -ENOMEM, "failed to start");
+                return 0;
+        }
         r = spec_build(&(SpecInput) {
                         .id = c->id,
                         .config = &c->config,
                         .rootfs = s->rootfs,
                         .netns = s->netns,
                         .user = &user,
-                }, &spec);
+                        .host = &c->host,
+                        .host_caps = host_caps_get(),
+                        .log_path = log_path,
+                        .init_path = c->host.init ? init_binary_path() : NULL,
+                }, &spec, &msg);
         if (r < 0) {
-                start_fail_errno(s, r, "failed to build the runtime spec");
+                if (msg)
+                        start_fail(s, SD_BUS_ERROR_FAILED, msg);
+                else
+                        start_fail_errno(s, r, "failed to build the runtime spec");
                 return 0;
         }
         log_debug("Runtime spec of %s: %s", c->id, spec);
@@ -391,6 +403,7 @@ static int on_rootfs(sd_bus_message *reply, void *userdata, sd_bus_error *ret_er
         StartOp *s = userdata;
         const sd_bus_error *e = sd_bus_message_get_error(reply);
         const char *path;
+        Container *c;
         int r;
 
         if (e) {
@@ -404,6 +417,11 @@ static int on_rootfs(sd_bus_message *reply, void *userdata, sd_bus_error *ret_er
                 return 0;
         }
         s->rootfs = strdup(path);
+        c = container_by_id(s->manager, s->id);
+        if (c && s->rootfs && !streq_ptr(c->rootfs, path)) {
+                free(c->rootfs);
+                c->rootfs = strdup(path);
+        }
         if (!s->rootfs) {
                 start_fail_errno(s, -ENOMEM, "failed to start");
                 return 0;

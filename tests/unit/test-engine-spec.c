@@ -137,7 +137,7 @@ static void test_spec(void **state) {
 
         assert_int_equal(container_config_merge(image_config_cmd_only, cmd, &o, &c, NULL), 0);
         assert_int_equal(spec_build(&(SpecInput) { .id = id, .config = &c, .rootfs = "/r/merged",
-                                                   .netns = "/run/netns/x", .user = &user }, &spec), 0);
+                                                   .netns = "/run/netns/x", .user = &user }, &spec, NULL), 0);
         j = json_tokener_parse(spec);
         assert_non_null(j);
         assert_string_equal(gets(j, "ociVersion"), "1.0.2");
