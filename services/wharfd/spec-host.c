@@ -10,6 +10,7 @@
 
 #include "cap-names.h"
 #include "macro.h"
+#include "container-config.h"
 #include "spec-host.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
@@ -442,4 +443,50 @@ const char *init_binary_path(void) {
         if (path && access(path, X_OK) < 0)
                 path = (free(path), NULL);
         return path;
+}
+
+int spec_exec_process(const ExecProcessInput *in, char **ret) {
+        _cleanup_(json_object_putp) json_object *p = NULL;
+        _cleanup_(strv_freep) char **env = NULL, **caps = NULL;
+        json_object *user, *gids;
+        HostConfig priv = {};
+        const char *s;
+
+        if (strv_length(in->args) == 0)
+                return -EINVAL;
+        env = env_merge(in->env, in->extra_env);
+        if (!env)
+                return -ENOMEM;
+        if (in->privileged) {
+                priv.privileged = true;
+                caps = spec_capabilities(&priv, in->host_caps);
+        } else
+                caps = spec_capabilities(in->host, in->host_caps);
+        if (!caps)
+                return -ENOMEM;
+
+        p = json_object_new_object();
+        json_object_object_add(p, "terminal", json_object_new_boolean(in->tty));
+        user = json_object_new_object();
+        json_object_object_add(p, "user", user);
+        json_object_object_add(user, "uid", json_object_new_int64(in->uid));
+        json_object_object_add(user, "gid", json_object_new_int64(in->gid));
+        if (in->n_gids > 0) {
+                gids = json_object_new_array();
+                for (size_t i = 0; i < in->n_gids; i++)
+                        json_object_array_add(gids, json_object_new_int64(in->gids[i]));
+                json_object_object_add(user, "additionalGids", gids);
+        }
+        json_object_object_add(p, "args", strv_json(in->args));
+        json_object_object_add(p, "env", strv_json(env));
+        json_object_object_add(p, "cwd", json_object_new_string(isempty(in->cwd) ? "/" : in->cwd));
+        json_object_object_add(p, "capabilities", spec_capabilities_json(caps, in->uid));
+        if (in->host && host_config_no_new_privileges(in->host))
+                json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(true));
+
+        s = json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!s)
+                return -ENOMEM;
+        *ret = strdup(s);
+        return *ret ? 0 : -ENOMEM;
 }

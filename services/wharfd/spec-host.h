@@ -46,3 +46,20 @@ uint64_t host_caps_get(void);
 /* The wharf-init binary (beside wharfd, or services/execd in a build
  * tree), NULL when absent. */
 const char *init_binary_path(void);
+
+typedef struct ExecProcessInput {
+        char **args;
+        char **env;            /* the container's process env (spec_environment) */
+        char **extra_env;      /* exec -e: replace by name or append */
+        const char *cwd;
+        uint32_t uid, gid;
+        const uint32_t *gids;
+        size_t n_gids;
+        bool tty;
+        bool privileged;       /* exec --privileged */
+        const HostConfig *host; /* the container's: caps, no-new-privileges */
+        uint64_t host_caps;
+} ExecProcessInput;
+
+/* The OCI "process" object for Exec1.Exec (docker exec). */
+int spec_exec_process(const ExecProcessInput *in, char **ret);
