@@ -32,6 +32,9 @@ int cmd_ps(int argc, char *argv[]);
 int cmd_rm(int argc, char *argv[]);
 int cmd_info(int argc, char *argv[]);
 int cmd_version(int argc, char *argv[]);
+int cmd_logs(int argc, char *argv[]);
+int cmd_exec(int argc, char *argv[]);
+int cmd_attach(int argc, char *argv[]);
 
 /* "wharf: <message>" and "See 'wharf <command> --help'." on stderr, as
  * docker prints usage errors. Returns -EINVAL. */

@@ -26,6 +26,9 @@ static const struct {
         { "rmi",     cmd_rmi,     "Remove one or more images" },
         { "info",    cmd_info,    "Display system-wide information" },
         { "version", cmd_version, "Show the wharf version information" },
+        { "logs",    cmd_logs,    "Fetch the logs of a container" },
+        { "exec",    cmd_exec,    "Execute a command in a running container" },
+        { "attach",  cmd_attach,  "Attach local standard input, output, and error streams to a running container" },
 };
 
 static void help(void) {

@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "containers.h"
 #include "log.h"
 #include "run-flags.h"
 #include "stream.h"
@@ -281,4 +282,22 @@ StreamProxy *stream_proxy_free(StreamProxy *p) {
         free(p->id);
         free(p);
         return NULL;
+}
+
+int container_resolve_id(Engine *e, const char *ref, char **ret) {
+        ContainerInfo *l = NULL;
+        const ContainerInfo *ci;
+        size_t n = 0;
+
+        if (container_list(e, true, "", false, &l, &n) < 0)
+                return -EIO;
+        ci = container_find(l, n, ref);
+        if (!ci) {
+                fprintf(stderr, "Error response from daemon: No such container: %s\n", ref);
+                container_list_free(l, n);
+                return -ESRCH;
+        }
+        *ret = strdup(ci->id);
+        container_list_free(l, n);
+        return *ret ? 0 : -ENOMEM;
 }

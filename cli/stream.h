@@ -42,3 +42,7 @@ static inline void stream_proxy_freep(StreamProxy **p) { if (*p) stream_proxy_fr
 
 /* The terminal size of fd, 0 if not a terminal */
 int terminal_size(int fd, unsigned short *ret_rows, unsigned short *ret_cols);
+
+/* The full id of a container given by id, name or unique prefix (what
+ * ContainerExited names); prints docker's error. */
+int container_resolve_id(Engine *e, const char *ref, char **ret);

@@ -52,8 +52,9 @@ hex() { printf '%d' "0x$1"; }
         # /proc/kcore is masked (an empty /dev/null bind) only without --privileged
         wrun run --rm "$(BB)" sh -c 'wc -c < /proc/timer_list'
         assert_output "0"
-        wrun run --rm --privileged "$(BB)" sh -c 'test -s /proc/timer_list && echo full'
-        assert_output "full"
+        # procfs files have no size: count the bytes
+        wrun run --rm --privileged "$(BB)" sh -c 'wc -c < /proc/timer_list'
+        [ "$output" -gt 0 ] || { echo "/proc/timer_list still masked"; false; }
         assert_no_leaks
 }
 
@@ -101,7 +102,7 @@ hex() { printf '%d' "0x$1"; }
 @test "--entrypoint: replaces the image's; a missing one is 127" {
         wrun run --rm --entrypoint /bin/echo "$(BB)" hi there
         assert_output "hi there"
-        wrun run --rm --entrypoint /nonexistent "$(BB)"
+        wrun -127 run --rm --entrypoint /nonexistent "$(BB)"
         assert_status 127
         assert_one_error_line
         assert_no_containers
@@ -162,7 +163,6 @@ hex() { printf '%d' "0x$1"; }
 bad_flag() {
         wrun run --rm "$@" "$(BB)" true
         assert_status 125
-        assert_no_containers
 }
 
 @test "bad memory, cpus, ulimit, cpu-shares values are usage errors" {
@@ -189,6 +189,7 @@ bad_flag() {
         assert_stderr_matches "Invalid --security-opt: \"foo\""
         bad_flag --security-opt seccomp=/nonexistent.json
         assert_stderr_matches "opening seccomp profile \(/nonexistent.json\) failed"
+        assert_no_containers
         assert_no_leaks
 }
 
@@ -219,5 +220,6 @@ bad_flag() {
         assert_stderr_matches "unknown log opt 'foo' for json-file log driver"
         bad_flag --runtime nosuch
         assert_stderr_matches "unknown or invalid runtime name: nosuch"
+        assert_no_containers
         assert_no_leaks
 }
