@@ -61,6 +61,8 @@ static int append_options(sd_bus_message *m, const RunOptions *o) {
                 return r;
         if (o->interactive && (r = sd_bus_message_append(m, "{sv}", "OpenStdin", "b", 1)) < 0)
                 return r;
+        if (o->interactive && !o->detach && (r = sd_bus_message_append(m, "{sv}", "AttachStdin", "b", 1)) < 0)
+                return r;
         r = run_flags_append(m, &o->flags);
         if (r < 0)
                 return r;

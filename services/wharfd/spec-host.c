@@ -13,6 +13,12 @@
 #include "container-config.h"
 #include "spec-host.h"
 
+/* docker's default seccomp profile, from execd's side of issue 4 */
+#if __has_include("seccomp-profile.h")
+#include "seccomp-profile.h"
+#define HAVE_SECCOMP_PROFILE 1
+#endif
+
 DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
 
 /* docker's default capability set */
@@ -205,6 +211,10 @@ static int annotations_add(json_object *spec, const SpecHostInput *in) {
         }
         if (in->host->runtime)
                 json_object_object_add(a, "org.wharf.runtime", json_object_new_string(in->host->runtime));
+        /* docker's StdinOnce is off for -i without an attached client (run -i -d):
+         * the stdin stays open for a later attach */
+        if (in->host->open_stdin && !in->host->attach_stdin)
+                json_object_object_add(a, "org.wharf.stdin.keep-open", json_object_new_string("true"));
         return 0;
 }
 
@@ -286,10 +296,22 @@ int spec_apply_host_config(json_object *spec, const SpecHostInput *in, char **re
                                 return r;
                         json_object_object_add(linux_, "seccomp", seccomp);
                 }
-                /* DEFAULT SECCOMP PROFILE CALL SITE: when no profile is given, docker's
-                 * default one (common/seccomp-profile.h, from the c-exec branch) goes
-                 * here through spec_seccomp_from_docker(); until it is merged the
-                 * container runs without a filter. */
+                else if (!profile) {
+#ifdef HAVE_SECCOMP_PROFILE
+                        /* docker's default profile, with the rules our caps allow */
+                        uint64_t mask = 0;
+
+                        STRV_FOREACH(c, caps) {
+                                int n = cap_name_to_number(*c);
+                                if (n >= 0)
+                                        mask |= UINT64_C(1) << n;
+                        }
+                        seccomp = seccomp_profile_default(mask);
+                        if (!seccomp)
+                                return -ENOMEM;
+                        json_object_object_add(linux_, "seccomp", seccomp);
+#endif
+                }
         }
 
         r = annotations_add(spec, in);
