@@ -185,10 +185,10 @@ int stream_proxy_new(Engine *e, const StreamOptions *o, StreamProxy **ret, int *
                 }
                 p->out[1] = (Output) { .proxy = p, .fd = err[0], .target = STDERR_FILENO };
         }
-        /* the container sees EOF on its stdin when we shut our end; our reading
-         * ends are write-shut so it cannot block on them */
+        /* stdin goes one way: the container's end only reads (it sees EOF
+         * when we shut our side) */
         if (in[1] >= 0)
-                (void) shutdown(in[1], SHUT_RD);
+                (void) shutdown(in[1], SHUT_WR);
 
         for (int i = 0; i < 2; i++)
                 if (p->out[i].fd >= 0) {
