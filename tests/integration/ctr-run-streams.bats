@@ -108,7 +108,7 @@ wait_exited() {
 }
 
 @test "exec: output, exit code, -e, -u, -w; 126/127; not running" {
-        wrun run -d --name ex -e FROM=run "$(BB)" sleep 60
+        wrun run -d --name ex -e FROM=run "$(BB)" sleep 600
         assert_status 0
         wrun exec ex sh -c 'echo $FROM $(id -u) $(pwd)'
         assert_status 0
