@@ -65,9 +65,9 @@ int method_attach(sd_bus_message *message, void *userdata, sd_bus_error *error) 
         r = find_container(m, ref, &c, error);
         if (r < 0)
                 return r;
-        r = require_running(c, error);
-        if (r < 0)
-                return r;
+        if (c->status != CONTAINER_RUNNING || c->cleaning)
+                return sd_bus_error_setf(error, WHARF_ERROR_CONTAINER_NOT_RUNNING,
+                                         "You cannot attach to a stopped container, start it first");
         r = backend_call(m, BACKEND_EXEC, NULL, "Attach", BACKEND_TIMEOUT_USEC, on_forwarded,
                          sd_bus_message_ref(message), "shhh", c->id, fds[0], fds[1], fds[2]);
         if (r < 0) {

@@ -174,7 +174,8 @@ wait_exited() {
         assert_output "late"
         wrun attach at
         assert_status 1
-        assert_stderr_matches "is not running"
+        assert_one_error_line
+        assert_stderr_matches "You cannot attach to a stopped container, start it first"
         wrun rm at
         assert_no_leaks
 }
