@@ -35,6 +35,9 @@ int cmd_version(int argc, char *argv[]);
 int cmd_logs(int argc, char *argv[]);
 int cmd_exec(int argc, char *argv[]);
 int cmd_attach(int argc, char *argv[]);
+/* network.c */
+int cmd_network(int argc, char *argv[]);
+int cmd_port(int argc, char *argv[]);
 
 /* "wharf: <message>" and "See 'wharf <command> --help'." on stderr, as
  * docker prints usage errors. Returns -EINVAL. */

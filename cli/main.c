@@ -29,6 +29,8 @@ static const struct {
         { "logs",    cmd_logs,    "Fetch the logs of a container" },
         { "exec",    cmd_exec,    "Execute a command in a running container" },
         { "attach",  cmd_attach,  "Attach local standard input, output, and error streams to a running container" },
+        { "network", cmd_network, "Manage networks" },
+        { "port",    cmd_port,    "List port mappings or a specific mapping for the container" },
 };
 
 static void help(void) {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "run-flags.h"
+#include "net-options.h"
 
 typedef struct RunOptions {
         bool rm;
@@ -26,6 +27,7 @@ typedef struct RunOptions {
         char *image;
         char **cmd;             /* the container's own arguments */
         RunFlags flags;         /* resources, security, lifecycle, logging (run-flags.h) */
+        NetOptions net;         /* -p, -P, --ip, --dns... (net-options.c) */
 } RunOptions;
 
 void run_options_done(RunOptions *o);

@@ -48,6 +48,14 @@ static int append_options(sd_bus_message *m, const RunOptions *o) {
                     (r = sd_bus_message_close_container(m)) < 0)
                         return r;
         }
+        {
+                _cleanup_(freep) char *net = NULL;
+                r = net_options_to_json(&o->net, &net);
+                if (r < 0)
+                        return r;
+                if (net && (r = sd_bus_message_append(m, "{sv}", "NetworkConfig", "s", net)) < 0)
+                        return r;
+        }
         if (o->entrypoint_set) {
                 /* --entrypoint "" clears the image's entrypoint */
                 if (isempty(o->entrypoint))

@@ -13,6 +13,7 @@ void container_options_done(ContainerOptions *o) {
         free(o->workdir);
         free(o->hostname);
         free(o->network_mode);
+        free(o->network_config);
         free(o->user);
         host_config_done(&o->host);
         *o = (ContainerOptions) {};

@@ -20,6 +20,7 @@ typedef struct ContainerOptions {
         char *workdir;
         char *hostname;
         char *network_mode;
+        char *network_config;   /* NetworkConfig option: JSON (network.c) */
         char *user;
         bool tty;
         HostConfig host;      /* resources, security, lifecycle, logging */

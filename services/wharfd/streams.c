@@ -12,10 +12,6 @@
 
 #define LOG_FILES_MAX 100
 
-/* also used by the lifecycle commands; defined here until bus-errors.h has it */
-#ifndef WHARF_ERROR_CONTAINER_NOT_RUNNING
-#define WHARF_ERROR_CONTAINER_NOT_RUNNING "org.wharf.Error.ContainerNotRunning"
-#endif
 
 char *container_log_path(Manager *m, const char *id) {
         char *p;
