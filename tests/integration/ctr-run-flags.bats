@@ -161,7 +161,7 @@ hex() { printf '%d' "0x$1"; }
 
 # bad input: docker's message, one line plus the usage hint for flag errors
 bad_flag() {
-        wrun run --rm "$@" "$(BB)" true
+        wrun run "$@" "$(BB)" true
         assert_status 125
 }
 
