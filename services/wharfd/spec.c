@@ -56,7 +56,7 @@ static json_object *namespace_new(const char *type, const char *path) {
 int spec_build(const SpecInput *in, char **ret, char **ret_error) {
         _cleanup_(json_object_putp) json_object *spec = NULL;
         _cleanup_(strv_freep) char **args = NULL, **env = NULL, **caps = NULL;
-        json_object *process, *user, *root, *linux_, *ns, *gids;
+        json_object *process, *user, *root, *linux_, *ns, *gids, *mounts, *cg, *opts;
         int r;
         char hostname[13];
         const char *s;
@@ -123,6 +123,23 @@ int spec_build(const SpecInput *in, char **ret, char **ret_error) {
         json_object_array_add(ns, namespace_new("ipc", NULL));
         json_object_array_add(ns, namespace_new("uts", NULL));
         json_object_array_add(ns, namespace_new("network", in->netns));
+        /* the container sees its own cgroup as the root (docker's private cgroupns) */
+        json_object_array_add(ns, namespace_new("cgroup", NULL));
+
+        /* docker's read-only /sys/fs/cgroup: the limits can be read inside */
+        mounts = json_object_new_array();
+        json_object_object_add(spec, "mounts", mounts);
+        cg = json_object_new_object();
+        json_object_object_add(cg, "destination", json_object_new_string("/sys/fs/cgroup"));
+        json_object_object_add(cg, "type", json_object_new_string("cgroup"));
+        json_object_object_add(cg, "source", json_object_new_string("cgroup"));
+        opts = json_object_new_array();
+        json_object_array_add(opts, json_object_new_string("ro"));
+        json_object_array_add(opts, json_object_new_string("nosuid"));
+        json_object_array_add(opts, json_object_new_string("noexec"));
+        json_object_array_add(opts, json_object_new_string("nodev"));
+        json_object_object_add(cg, "options", opts);
+        json_object_array_add(mounts, cg);
 
         if (in->host) {
                 r = spec_apply_host_config(spec, &(SpecHostInput) {

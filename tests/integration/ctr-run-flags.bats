@@ -223,3 +223,29 @@ bad_flag() {
         assert_no_containers
         assert_no_leaks
 }
+
+@test "limits reach the cgroups: memory, cpu quota and shares, cpuset, pids (read in the container)" {
+        wrun run --rm -m 64m --cpus 0.5 --cpu-shares 512 --cpuset-cpus 0 --pids-limit 50 "$(BB)" sh -c '
+                cd /sys/fs/cgroup
+                if [ -e cgroup.controllers ]; then
+                        cat memory.max cpu.max cpuset.cpus pids.max
+                else
+                        cat memory/memory.limit_in_bytes cpu/cpu.cfs_quota_us cpu/cpu.shares cpuset/cpuset.cpus pids/pids.max
+                fi'
+        assert_status 0
+        [ "$output" = $'67108864\n50000\n512\n0\n50' ] || [ "$output" = $'67108864\n50000 100000\n0\n50' ] ||
+                { echo "unexpected limits: $output"; false; }
+        assert_no_leaks
+}
+
+@test "--ulimit reaches the process" {
+        wrun run --rm --ulimit nofile=512:1024 "$(BB)" sh -c 'ulimit -n; ulimit -Hn'
+        assert_output $'512\n1024'
+}
+
+@test "--init runs the process under the init as pid 1's child" {
+        wrun run --rm --init "$(BB)" sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; echo $$'
+        assert_status 0
+        [[ ${lines[0]} == "/sbin/docker-init -- sh -c"* ]] || { echo "pid 1: ${lines[0]}"; false; }
+        [ "${lines[1]}" != 1 ]
+}

@@ -261,9 +261,9 @@ static void test_spec_host(void **state) {
         assert_string_equal(json_object_get_string(get(j, "process.args.0")), SPEC_INIT_PATH);
         assert_string_equal(json_object_get_string(get(j, "process.args.1")), "--");
         assert_string_equal(json_object_get_string(get(j, "process.args.2")), "echo");
-        assert_string_equal(json_object_get_string(get(j, "mounts.0.destination")), SPEC_INIT_PATH);
-        assert_string_equal(json_object_get_string(get(j, "mounts.0.source")), "/usr/libexec/wharf/wharf-init");
-        assert_true(has(get(j, "mounts.0.options"), "ro"));
+        assert_string_equal(json_object_get_string(get(j, "mounts.1.destination")), SPEC_INIT_PATH);
+        assert_string_equal(json_object_get_string(get(j, "mounts.1.source")), "/usr/libexec/wharf/wharf-init");
+        assert_true(has(get(j, "mounts.1.options"), "ro"));
         assert_true(has(get(j, "linux.maskedPaths"), "/proc/kcore"));
         assert_true(has(get(j, "linux.readonlyPaths"), "/proc/sys"));
         assert_int_equal(json_object_array_length(get(j, "process.capabilities.effective")), 14);

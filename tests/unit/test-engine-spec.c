@@ -155,7 +155,9 @@ static void test_spec(void **state) {
         assert_string_equal(gets(j, "root.path"), "/r/merged");
         assert_string_equal(gets(j, "hostname"), "0123456789ab");
         ns = get(j, "linux.namespaces");
-        assert_int_equal(json_object_array_length(ns), 5);
+        assert_int_equal(json_object_array_length(ns), 6);
+        assert_string_equal(gets(j, "linux.namespaces.5.type"), "cgroup");
+        assert_string_equal(gets(j, "mounts.0.destination"), "/sys/fs/cgroup");
         assert_string_equal(gets(j, "linux.namespaces.4.type"), "network");
         assert_string_equal(gets(j, "linux.namespaces.4.path"), "/run/netns/x");
         assert_null(get(j, "linux.namespaces.0.path"));
