@@ -38,6 +38,9 @@ int cmd_attach(int argc, char *argv[]);
 /* network.c */
 int cmd_network(int argc, char *argv[]);
 int cmd_port(int argc, char *argv[]);
+int cmd_login(int argc, char *argv[]);
+int cmd_logout(int argc, char *argv[]);
+int cmd_push(int argc, char *argv[]);
 
 /* "wharf: <message>" and "See 'wharf <command> --help'." on stderr, as
  * docker prints usage errors. Returns -EINVAL. */

@@ -31,6 +31,9 @@ static const struct {
         { "attach",  cmd_attach,  "Attach local standard input, output, and error streams to a running container" },
         { "network", cmd_network, "Manage networks" },
         { "port",    cmd_port,    "List port mappings or a specific mapping for the container" },
+        { "login",   cmd_login,   "Log in to a registry" },
+        { "logout",  cmd_logout,  "Log out from a registry" },
+        { "push",    cmd_push,    "Upload an image to a registry" },
 };
 
 static void help(void) {

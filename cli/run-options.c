@@ -16,6 +16,7 @@ void run_options_done(RunOptions *o) {
         free(o->entrypoint);
         free(o->hostname);
         free(o->network);
+        free(o->platform);
         free(o->user);
         free(o->image);
         strv_free(o->cmd);
@@ -163,6 +164,7 @@ static void run_help(const char *command) {
                "      --network-alias list   Add network-scoped alias for the container\n"
                "  -p, --publish list         Publish a container's port(s) to the host\n"
                "  -P, --publish-all          Publish all exposed ports to random ports\n"
+               "      --platform string      Set platform if server is multi-platform capable\n"
                "      --rm                   Automatically remove the container when it exits\n"
                "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
                "  -w, --workdir string       Working directory inside the container\n"
@@ -181,6 +183,7 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 ARG_NETWORK,
                 ARG_HELP,
                 ARG_NET_FLAG,   /* net-options.c's, by their long name */
+                ARG_PLATFORM,
         };
         static const struct option options[] = {
                 { "rm",          no_argument,       NULL, ARG_RM         },
@@ -204,6 +207,7 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 { "dns",         required_argument, NULL, ARG_NET_FLAG   },
                 { "add-host",    required_argument, NULL, ARG_NET_FLAG   },
                 { "network-alias", required_argument, NULL, ARG_NET_FLAG },
+                { "platform",    required_argument, NULL, ARG_PLATFORM   },
                 RUN_FLAGS_OPTIONS,
                 {}
         };
@@ -252,6 +256,9 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                         break;
                 case ARG_NETWORK:
                         target = &o.network;
+                        break;
+                case ARG_PLATFORM:
+                        target = &o.platform;
                         break;
                 case 'u':
                         target = &o.user;

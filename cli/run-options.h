@@ -24,6 +24,7 @@ typedef struct RunOptions {
         char *hostname;
         char *network;          /* "default" unless given */
         char *user;
+        char *platform;         /* for the pull, if the image is not local */
         char *image;
         char **cmd;             /* the container's own arguments */
         RunFlags flags;         /* resources, security, lifecycle, logging (run-flags.h) */

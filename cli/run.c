@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "containers.h"
 #include "log.h"
+#include "registry.h"
 #include "run-options.h"
 #include "stream.h"
 
@@ -37,7 +38,12 @@ static int append_options(sd_bus_message *m, const RunOptions *o) {
         APPEND_STRING("Hostname", o->hostname);
         APPEND_STRING("NetworkMode", o->network);
         APPEND_STRING("User", o->user);
+        APPEND_STRING("Platform", o->platform);
 #undef APPEND_STRING
+        /* credentials for the pull, if the image is not local */
+        r = registry_auth_append_entry(m, o->image);
+        if (r < 0)
+                return r;
 
         if (o->env && o->env[0]) {
                 if ((r = sd_bus_message_open_container(m, 'e', "sv")) < 0 ||

@@ -24,6 +24,7 @@
 #define WHARF_ERROR_NO_SUCH_NETWORK          "org.wharf.Error.NoSuchNetwork"
 #define WHARF_ERROR_NETWORK_IN_USE           "org.wharf.Error.NetworkInUse"
 #define WHARF_ERROR_PORT_IN_USE              "org.wharf.Error.PortInUse"
+#define WHARF_ERROR_UNAUTHORIZED             "org.wharf.Error.Unauthorized"
 
 /* Registers the table with sd-bus; call once at start-up. */
 int bus_errors_register(void);

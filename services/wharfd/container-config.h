@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "host-config.h"
+#include "pull-options.h"
 
 #define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -24,6 +25,7 @@ typedef struct ContainerOptions {
         char *user;
         bool tty;
         HostConfig host;      /* resources, security, lifecycle, logging */
+        PullOptions pull;     /* Platform, RegistryAuth: for the pull only, never stored */
 } ContainerOptions;
 
 void container_options_done(ContainerOptions *o);

@@ -118,7 +118,9 @@ int container_options_parse(sd_bus_message *message, ContainerOptions *o, sd_bus
                 else if ((r = host_config_read_option(message, key, &o->host, error)) != 0) {
                         if (r > 0)
                                 r = 0;
-                } else {
+                } else if ((r = pull_options_read_entry(message, key, &o->pull, error)) != 0)
+                        ;
+                else {
                         log_debug("Ignoring unknown container option %s.", key);
                         r = sd_bus_message_skip(message, "v");
                 }
@@ -282,7 +284,7 @@ static void create_on_lookup(ImageLookup *l, int r, const char *key, const char 
                 return;
         }
         job_log(j, "Unable to find image '%s' locally", familiar);
-        r = pull_start(j->manager, j, &cj->ref, create_on_pulled, cj, &cj->pull);
+        r = pull_start(j->manager, j, &cj->ref, &cj->options.pull, create_on_pulled, cj, &cj->pull);
         if (r < 0) {
                 errno = -r;
                 _cleanup_(freep) char *msg = NULL;

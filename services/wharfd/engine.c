@@ -10,7 +10,9 @@
 #include "image.h"
 #include "log.h"
 #include "network.h"
+#include "login.h"
 #include "pull.h"
+#include "push.h"
 #include "reference.h"
 #include "start.h"
 #include "streams.h"
@@ -324,9 +326,15 @@ static int property_get_version(sd_bus *bus, const char *path, const char *inter
 const sd_bus_vtable engine_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_METHOD_WITH_NAMES("Pull", "s", SD_BUS_PARAM(reference),
+        SD_BUS_METHOD_WITH_NAMES("Pull", "sa{sv}", SD_BUS_PARAM(reference) SD_BUS_PARAM(options),
                                  "uo", SD_BUS_PARAM(job_id) SD_BUS_PARAM(job_path),
                                  method_pull, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("Push", "sa{sv}", SD_BUS_PARAM(reference) SD_BUS_PARAM(options),
+                                 "uo", SD_BUS_PARAM(job_id) SD_BUS_PARAM(job_path),
+                                 method_push, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("Login", "sa{sv}", SD_BUS_PARAM(server) SD_BUS_PARAM(options),
+                                 "s", SD_BUS_PARAM(status),
+                                 method_login, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("ListImages", NULL,, "a(sasastt)", SD_BUS_PARAM(images),
                                  method_list_images, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("RemoveImage", "sb", SD_BUS_PARAM(reference) SD_BUS_PARAM(force),
