@@ -168,6 +168,31 @@ podman() { "${PODMAN[@]}" "$@"; }
 
 # --- measuring ----------------------------------------------------------------
 
+# CPU time (user+sys, own and reaped children's) of the stack's daemons, to
+# say which one a measured operation keeps busy:
+#   wharf_cpu_add -1; <measure wharf ...>; wharf_cpu_add 1; wharf_cpu_report N
+declare -A WHARF_CPU=()
+wharf_cpu_add() {
+        local sign=$1 pid st role ticks
+        while IFS=$'\t' read -r pid st role _; do
+                [ "$role" = extra ] && continue
+                ticks=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }') || continue
+                [ -n "$ticks" ] || continue
+                role=${role#org.wharf.}
+                WHARF_CPU[$role]=$(( ${WHARF_CPU[$role]:-0} + sign * ticks ))
+        done < <("$STACK" ps --state "$WORK/state" 2>/dev/null)
+}
+# wharf_cpu_report N WHAT: CPU ms per operation for each daemon
+wharf_cpu_report() {
+        local n=$1 what=$2 role hz line=""
+        hz=$(getconf CLK_TCK)
+        for role in $(printf '%s\n' "${!WHARF_CPU[@]}" | sort); do
+                line+=" $role $(awk -v t="${WHARF_CPU[$role]}" -v n="$n" -v hz="$hz" \
+                        'BEGIN { printf "%.1f", t * 1000 / hz / n }') ms,"
+        done
+        echo "- wharf daemons' CPU per $what (user+sys, $n samples):${line%,}" | tee -a "$WORK/report.md"
+}
+
 # measure LABEL [--prepare CMD] -- CMD...: one hyperfine round of
 # $BENCH_RUNS runs (no shell: CMD is split on spaces), appending the samples
 # (seconds) to WORK/times/LABEL. A failing command ends the row: LABEL is
@@ -293,7 +318,7 @@ work_processes() {
                 p=${p#/proc/}
                 [ "$p" = $$ ] || [ "$p" = "$BASHPID" ] && continue
                 [ "$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)" = Z ] && continue
-                cmd=$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null) || continue
+                cmd=$(tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline") || continue
                 [[ $cmd == *"$WORK"* ]] && echo "$p $cmd"
         done
 }
