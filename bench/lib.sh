@@ -166,6 +166,46 @@ EOF
 
 podman() { "${PODMAN[@]}" "$@"; }
 
+# The pull benchmark's image (see bench/pull.sh), built under WORK/fixtures
+# and served by a registry of its own; sets IMAGE and IMAGE_BYTES.
+bench_pull_image_build() {
+        local dir=$WORK/fixtures w i key diffs=() blobs=() cfg cfgd man mand
+        DIR_IMAGES=$dir/images
+        w=$DIR_IMAGES/work
+        mkdir -p "$w"
+        : > "$DIR_IMAGES/refs"
+        umask 022
+        _busybox_root "$w/l0" || return 1
+        for i in 1 2 3 4; do
+                mkdir -p "$w/l$i/data"
+                key=$(printf '%032x' "$i")
+                openssl enc -aes-128-ctr -nosalt -K "$key" -iv 00000000000000000000000000000000 \
+                        -in /dev/zero 2>/dev/null | head -c $((32 * 1024 * 1024)) > "$w/l$i/data/random-$i"
+        done
+        for i in 0 1 2 3 4; do
+                _tar_dir "$w/l$i" "$w/l$i.tar" || return 1
+                diffs+=("sha256:$(_sha "$w/l$i.tar")")
+                gzip -n -6 -c "$w/l$i.tar" > "$w/l$i.tar.gz"
+                blobs+=("$MT_DOCKER_LAYER" "$(_blob_add "$DIR_IMAGES" "$w/l$i.tar.gz")")
+        done
+        cfg=$(_config amd64 "${diffs[*]}" \
+                "$(jq -cn --arg p "PATH=$FIXTURES_PATH" '{Env: [$p], Cmd: ["sh"]}')")
+        cfgd=$(_json_blob "$cfg")
+        man=$(_manifest "$DIR_IMAGES" $MT_DOCKER_MANIFEST $MT_DOCKER_CONFIG "$cfgd" "${blobs[@]}")
+        mand=$(_json_blob "$man")
+        _ref library/pullbench latest $MT_DOCKER_MANIFEST "$mand"
+        IMAGE_BYTES=$(jq '([.layers[].size] | add) + .config.size' <<< "$man")
+        rm -rf "$w" "$DIR_IMAGES/tmp.json"
+}
+bench_pull_image() {
+        say "building the image"
+        bench_pull_image_build || die "could not build the image"
+        fixtures_registry_start "$WORK/fixtures" >/dev/null || die "registry"
+        fixtures_push "$WORK/fixtures" || die "push"
+        IMAGE=$REGISTRY/library/pullbench:latest
+        say "image $IMAGE: $IMAGE_BYTES bytes"
+}
+
 # --- measuring ----------------------------------------------------------------
 
 # CPU time (user+sys, own and reaped children's) of the stack's daemons, to

@@ -11,7 +11,8 @@
 # message: between a call arriving and its reply, the callee works; between
 # a reply and the next call, the caller). With --strace, also a syscall
 # summary (strace -c -f) of each daemon over a further RUNS runs. With
-# --pull, profiles `wharf pull` of the busybox image instead (rmi between).
+# --pull, profiles `wharf pull` of bench/pull.sh's 130 MB image instead
+# (rmi between).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -28,10 +29,15 @@ while [ $# -gt 0 ]; do
 done
 
 bench_init profile "${ARGS[@]}"
-bench_fixtures
+if [ $PULL = 1 ]; then
+        bench_pull_image
+        BUSYBOX=$IMAGE
+else
+        bench_fixtures
+fi
 bench_wharf_start
 wharf pull "$BUSYBOX" >/dev/null || die "pull failed"
-wharf run --rm --network none "$BUSYBOX" true || die "run failed"
+[ $PULL = 1 ] || wharf run --rm --network none "$BUSYBOX" true || die "run failed"
 
 one() {
         if [ $PULL = 1 ]; then
@@ -62,7 +68,7 @@ kill "$MON"; wait "$MON" 2>/dev/null
 # A run starts with the client's CreateContainer (or, for a pull, the
 # PullImage call) and ends with ContainerExited (JobRemoved of the pull).
 FIRST=CreateContainer LAST=ContainerExited
-[ $PULL = 1 ] && FIRST=PullImage LAST=JobRemoved
+[ $PULL = 1 ] && FIRST=Pull LAST=JobRemoved
 awk -v names="$NAMES" -v first="$FIRST" -v last="$LAST" -v runs="$RUNS" '
 BEGIN {
         while ((getline l < names) > 0) { split(l, a, " "); who[a[1]] = a[2] }
@@ -84,17 +90,17 @@ function name(u) { if (u ~ /^org\.wharf\./) return substr(u, 11); return (u in w
                 ev = name(snd) " ⇢ " name(dst) " (" m (type == "err" ? " error" : "") " reply)"
         } else if (type == "sig") {
                 member = $8
-                if (member == "PropertiesChanged" || member == "JobNew") next
+                if (member ~ /^(PropertiesChanged|JobNew|TransferProgress|LogMessage)$/) next
                 ev = name(snd) " signal " member
         } else next
-        if (type == "mc" && member == first && name(snd) == "client") { inrun = 1; run++; n = 0; t0 = t; prev = t; pev = "start"; }
+        if (type == "mc" && member == first && name(snd) == "client") { inrun = 1; run++; t0 = t; prev = t; delete occ }
         if (!inrun) next
-        n++
-        key = sprintf("%02d %s", n, ev)
+        key = ev (++occ[ev] > 1 ? " #" occ[ev] : "")
         d[key] = d[key] " " (t - prev) * 1000
-        busy[key] = (type == "sig" || type == "mc" || type == "mr") ? name(snd) : "?"
+        at[key] = at[key] " " (t - t0) * 1000
+        busy[key] = name(snd)
         prev = t
-        if ((type == "sig" && member == last) || (first == "PullImage" && type == "sig" && member == "JobRemoved")) {
+        if (type == "sig" && member == last) {
                 inrun = 0
                 total = total " " (t - t0) * 1000
         }
@@ -105,13 +111,12 @@ function median(s,    a, k, i, j, x) {
         return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
 }
 END {
-        printf "| # | message (ends the step) | busy | median ms |\n|---:|---|---|---:|\n"
-        for (key in d) keys[++nk] = key
-        for (i = 2; i <= nk; i++) { x = keys[i]; for (j = i - 1; j >= 1 && keys[j] > x; j--) keys[j + 1] = keys[j]; keys[j + 1] = x }
+        printf "| at ms | message (ends the step) | busy in the step | step ms |\n|---:|---|---|---:|\n"
+        for (key in d) { keys[++nk] = key; m_at[key] = median(at[key]) }
+        for (i = 2; i <= nk; i++) { x = keys[i]; for (j = i - 1; j >= 1 && m_at[keys[j]] > m_at[x]; j--) keys[j + 1] = keys[j]; keys[j + 1] = x }
         for (i = 1; i <= nk; i++) {
                 m = median(d[keys[i]])
-                split(keys[i], p, " ")
-                printf "| %s | %s | %s | %.2f |\n", p[1], substr(keys[i], 4), busy[keys[i]], m
+                printf "| %.2f | %s | %s | %.2f |\n", m_at[keys[i]], keys[i], busy[keys[i]], m
                 by[busy[keys[i]]] += m
         }
         printf "\nmedian total (first call to last message): %.1f ms over %d runs\n\nsum of step medians by busy party:", median(total), run
