@@ -81,8 +81,9 @@ wharf_extra_pids() {    # extra processes of the stack with comm $1
 # (ENGINE_PIDS is a command printing the engine's daemons)
 snapshot() {
         sleep 1
-        printf 'engine=%s\nkernel=%s\navail=%s\n' "$(pss_kb $($ENGINE_PIDS))" "$(kernel_kb)" \
-                "$(meminfo_kb MemAvailable)" > "$WORK/snap.$1"
+        printf 'engine=%s\nkernel=%s\navail=%s\nslab=%s\nkstack=%s\nptables=%s\n' \
+                "$(pss_kb $($ENGINE_PIDS))" "$(kernel_kb)" "$(meminfo_kb MemAvailable)" \
+                "$(meminfo_kb Slab)" "$(meminfo_kb KernelStack)" "$(meminfo_kb PageTables)" > "$WORK/snap.$1"
 }
 snap() { sed -n "s/^$2=//p" "$WORK/snap.$1"; }
 
@@ -98,6 +99,9 @@ result() {
                 printf "| %s | %d | %.0f KiB | %.0f KiB | %.0f KiB | **%.0f KiB** | %.0f KiB | %.1f MB | %.1f s | %.1f s | %s |",
                         e, n, mon / n, eng / n, kern / n, (mon + kern) / n, avail / n, idle / 1024, ts, trm, mode }')")
         echo "${RESULTS[-1]}" >&2
+        note "$e: kernel objects per container: $(for k in slab kstack ptables; do
+                awk -v k=$k -v a="$(snap $e-after $k)" -v b="$(snap $e-before $k)" -v n="$n" \
+                        'BEGIN { printf "%s %.0f KiB, ", k, (a - b) / n }'; done | sed 's/, $//')"
 }
 
 now() { date +%s.%N; }
