@@ -16,6 +16,7 @@
 #define WHARF_ERROR_COMMAND_NOT_EXECUTABLE   "org.wharf.Error.CommandNotExecutable"
 #define WHARF_ERROR_IMAGE_IN_USE             "org.wharf.Error.ImageInUse"
 #define WHARF_ERROR_CONTAINER_RUNNING        "org.wharf.Error.ContainerRunning"
+#define WHARF_ERROR_CONTAINER_NOT_RUNNING    "org.wharf.Error.ContainerNotRunning"
 #define WHARF_ERROR_NAME_IN_USE              "org.wharf.Error.NameInUse"
 #define WHARF_ERROR_BACKEND_FAILED           "org.wharf.Error.BackendFailed"
 #define WHARF_ERROR_AMBIGUOUS                "org.wharf.Error.Ambiguous"

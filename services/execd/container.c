@@ -105,6 +105,13 @@ Container *container_free(Container *c) {
         return NULL;
 }
 
+static void container_mark_reported(Container *c) {
+        _cleanup_(freep) char *p = path_join(c->dir, MONITOR_REPORTED_FILE);
+
+        if (p)
+                (void) write_file_atomic(p, "1\n", 2, 0644);
+}
+
 static void container_exited(Container *c, int code) {
         if (c->state == CONTAINER_STOPPED)
                 return;
@@ -117,6 +124,52 @@ static void container_exited(Container *c, int code) {
         int r = sd_bus_emit_signal(c->manager->bus, EXEC1_PATH, EXEC1_INTERFACE, "Exited", "si", c->id, code);
         if (r < 0)
                 log_warning_errno(r, "Failed to emit Exited for %s: %m", c->id);
+        else
+                container_mark_reported(c);
+}
+
+void manager_report_exits(Manager *m) {
+        for (Container *c = m->containers; c; c = c->next) {
+                if (!c->exit_unreported)
+                        continue;
+                c->exit_unreported = false;
+                log_info("Container %s exited with %d while execd was away.", c->id, c->exit_code);
+                int r = sd_bus_emit_signal(m->bus, EXEC1_PATH, EXEC1_INTERFACE, "Exited", "si", c->id, c->exit_code);
+                if (r >= 0)
+                        container_mark_reported(c);
+        }
+}
+
+int container_get_cgroup(Container *c, Cgroup *ret) {
+        _cleanup_(freep) char *p = path_join(c->dir, MONITOR_CGROUP_FILE), *text = NULL;
+        int r;
+
+        if (!p)
+                return -ENOMEM;
+        r = read_full_file(p, &text, NULL, 65536);
+        if (r < 0)
+                return r == -ENOENT ? -ESRCH : r;
+        return cgroup_load(ret, text);
+}
+
+static uint64_t file_mtime_usec(Container *c, const char *name) {
+        _cleanup_(freep) char *p = path_join(c->dir, name);
+        struct stat st;
+
+        if (!p || stat(p, &st) < 0)
+                return 0;
+        return (uint64_t) st.st_mtim.tv_sec * 1000000 + st.st_mtim.tv_nsec / 1000;
+}
+
+void container_get_times(Container *c, uint64_t *ret_started, uint64_t *ret_finished) {
+        *ret_started = file_mtime_usec(c, MONITOR_STATE_FILE);
+        *ret_finished = c->state == CONTAINER_STOPPED ? file_mtime_usec(c, MONITOR_EXIT_FILE) : 0;
+}
+
+bool container_oom_killed(Container *c) {
+        _cleanup_(freep) char *p = path_join(c->dir, MONITOR_OOM_FILE);
+
+        return p && access(p, F_OK) >= 0;
 }
 
 /* The exit file is the record of truth; a monitor that died without one was
@@ -132,16 +185,20 @@ static int container_read_exit_file(Container *c) {
         return code;
 }
 
-static void container_reply_failed(Container *c, const MonitorMessage *msg) {
-        const char *name = SD_BUS_ERROR_FAILED;
-
+const char *monitor_error_name(const MonitorMessage *msg) {
         if (msg->stage == MONITOR_STAGE_EXEC) {
                 if (msg->error == ENOENT)
-                        name = WHARF_ERROR_COMMAND_NOT_FOUND;
-                else if (msg->error == EACCES || msg->error == ENOEXEC || msg->error == EISDIR ||
-                         msg->error == EPERM || msg->error == ENOTDIR)
-                        name = WHARF_ERROR_COMMAND_NOT_EXECUTABLE;
+                        return WHARF_ERROR_COMMAND_NOT_FOUND;
+                if (msg->error == EACCES || msg->error == ENOEXEC || msg->error == EISDIR ||
+                    msg->error == EPERM || msg->error == ENOTDIR)
+                        return WHARF_ERROR_COMMAND_NOT_EXECUTABLE;
         }
+        return SD_BUS_ERROR_FAILED;
+}
+
+static void container_reply_failed(Container *c, const MonitorMessage *msg) {
+        const char *name = monitor_error_name(msg);
+
         log_info("Container %s failed to start: %s", c->id, msg->text);
         if (c->run_message) {
                 (void) sd_bus_reply_method_errorf(c->run_message, name, "%s", msg->text);
@@ -445,8 +502,10 @@ static int container_recover(Container *c) {
 
         code = container_read_exit_file(c);
         if (code >= 0) {
+                _cleanup_(freep) char *reported = path_join(c->dir, MONITOR_REPORTED_FILE);
                 c->state = CONTAINER_STOPPED;
                 c->exit_code = code;
+                c->exit_unreported = reported && access(reported, F_OK) < 0;
                 return 0;
         }
 
@@ -460,6 +519,7 @@ static int container_recover(Container *c) {
                 c->monitor_pidfd = safe_close(c->monitor_pidfd);
                 c->state = CONTAINER_STOPPED;
                 c->exit_code = 128 + SIGKILL;
+                c->exit_unreported = true;
                 _cleanup_(freep) char *p = path_join(c->dir, MONITOR_EXIT_FILE);
                 if (p)
                         (void) write_file_atomic(p, "137\n", 4, 0644);

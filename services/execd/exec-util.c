@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -61,4 +64,34 @@ int exec_path_lookup(const char *name, const char *path, char *buf, size_t size)
                 p = colon ? colon + 1 : NULL;
         }
         return -ENOENT;
+}
+
+int log_size_parse(const char *s, uint64_t *ret) {
+        static const char units[] = "kmgtp";
+        char *end;
+        double v;
+
+        if (!s || !*s || !strchr("0123456789.", *s))
+                return -EINVAL;
+        errno = 0;
+        v = strtod(s, &end);
+        if (errno || end == s || v < 0)
+                return -EINVAL;
+        double mul = 1;
+        if (*end) {
+                const char *u = strchr(units, tolower((unsigned char) *end));
+                if (!u)
+                        return -EINVAL;
+                for (const char *i = units; i <= u; i++)
+                        mul *= 1000;
+                end++;
+                if (*end == 'b' || *end == 'B')
+                        end++;
+                if (*end == 'i' || *end == 'I')
+                        return -EINVAL;
+        }
+        if (*end || v * mul >= 18446744073709551615.0)
+                return -EINVAL;
+        *ret = (uint64_t) (v * mul);
+        return 0;
 }

@@ -5,6 +5,7 @@
  * and the unit tests. */
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define EXEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -20,3 +21,7 @@ const char *exec_env_path(char * const *env);
  * executable regular file in path's absolute entries wins. Writes the result
  * into buf. Returns 0, -ENOENT when nothing was found, -ENAMETOOLONG. */
 int exec_path_lookup(const char *name, const char *path, char *buf, size_t size);
+
+/* docker's units.FromHumanSize (log-opt max-size): "10m", "1.5k", "100"
+ * (bytes), decimal multiples k/m/g/t/p with an optional "b"/"B". */
+int log_size_parse(const char *s, uint64_t *ret);

@@ -5,7 +5,10 @@
 #include <systemd/sd-event.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "macro.h"
+#include "bus-errors.h"
+#include "monitor-proto.h"
 #include "spec.h"
 
 #define EXEC1_PATH      "/org/wharf/Exec1"
@@ -47,6 +50,7 @@ struct Container {
         sd_event_source *monitor_source;
 
         sd_bus_message *run_message; /* the pending Run call */
+        bool exit_unreported;   /* exited while execd was away: Exited still due */
 };
 
 const char *container_state_to_string(ContainerState s);
@@ -66,5 +70,22 @@ int container_remove(Container *c);
 
 /* Rebuilds the table from RUN/exec at start-up. */
 int manager_recover(Manager *m);
+/* Emits Exited for containers that ended while execd was away. */
+void manager_report_exits(Manager *m);
+
+/* org.wharf.Error.* name for a monitor's FAILED message */
+const char *monitor_error_name(const MonitorMessage *m);
+
+/* The container's cgroup as its monitor recorded it (RUN/exec/ID/cgroup). */
+int container_get_cgroup(Container *c, Cgroup *ret);
+/* Times from the state files, µs since the epoch (0: never). */
+void container_get_times(Container *c, uint64_t *ret_started, uint64_t *ret_finished);
+bool container_oom_killed(Container *c);
+
+/* container-control.c: requests on the monitor's control socket */
+int container_control_call(Container *c, const MonitorRequest *req, const int *fds, size_t n_fds,
+                           MonitorMessage *ret);
+/* Replies to message (pid or error) later; emits ExecExited. */
+int container_exec(Container *c, const ExecSpec *process, int stdio[3], sd_bus_message *message);
 
 extern const sd_bus_vtable exec_vtable[];

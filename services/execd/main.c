@@ -80,6 +80,8 @@ int main(int argc, char *argv[]) {
         if (r < 0)
                 return log_error_errno(r, "Failed to acquire org.wharf.Exec1: %m"), 1;
 
+        manager_report_exits(&m);
+
         log_info("Serving org.wharf.Exec1, state in %s.", m.state_dir);
         return daemon_run(m.event);
 }

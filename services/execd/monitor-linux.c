@@ -17,6 +17,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <termios.h>
 
 #include "exec-util.h"
 #include "fs-util.h"
@@ -226,17 +231,52 @@ static bool is_standard_destination(const char *d) {
         return false;
 }
 
-static void setup_spec_mounts(const ExecSpec *s, int rootfd, int errfd) {
+/* /sys/fs/cgroup inside: read-only, showing the container's own cgroup when
+ * it has a cgroup namespace (the kernel roots the mounts there). */
+static void mount_cgroups(const ExecMount *m, const Cgroup *cg, int rootfd, int errfd) {
+        const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+        char p[32], sub[64];
+        int fd;
+
+        if (!cg || !cg->ops)
+                return;
+        if (cg->ops == &cgroup_v2_ops) {
+                if (mount_in_root(rootfd, "cgroup2", m->destination, false, "cgroup2", flags | MS_RDONLY, NULL, 0) < 0)
+                        die_errno(errfd, "mount %s", m->destination);
+                return;
+        }
+        if (mount_in_root(rootfd, "tmpfs", m->destination, false, "tmpfs", flags, "mode=755,size=64k", 0) < 0)
+                die_errno(errfd, "mount %s", m->destination);
+        fd = openat2_in_root(rootfd, m->destination);
+        if (fd < 0)
+                die_errno(errfd, "open %s", m->destination);
+        for (CgroupController c = 0; c < _CGROUP_CONTROLLER_MAX; c++) {
+                const char *name = cgroup_controller_to_string(c);
+                if (!cg->paths[c])
+                        continue;
+                snprintf(sub, sizeof(sub), "%s/%s", fd_path(fd, p), name);
+                if (mkdir(sub, 0755) < 0 || mount("cgroup", sub, "cgroup", flags | MS_RDONLY, name) < 0)
+                        die_errno(errfd, "mount %s/%s", m->destination, name);
+        }
+        if (mount(NULL, fd_path(fd, p), NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL) < 0)
+                die_errno(errfd, "remount %s read-only", m->destination);
+        close(fd);
+}
+
+static void setup_spec_mounts(const ExecSpec *s, const Cgroup *cg, int rootfd, int errfd) {
         const unsigned long remount_mask = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
         for (size_t i = 0; i < s->n_mounts; i++) {
                 const ExecMount *m = &s->mounts[i];
                 int r;
 
-                /* the standard set is ours; cgroups are not managed yet */
-                if (is_standard_destination(m->destination) ||
-                    (m->type && (streq(m->type, "cgroup") || streq(m->type, "cgroup2"))))
+                /* the standard set is ours */
+                if (is_standard_destination(m->destination))
                         continue;
+                if (m->type && (streq(m->type, "cgroup") || streq(m->type, "cgroup2"))) {
+                        mount_cgroups(m, cg, rootfd, errfd);
+                        continue;
+                }
 
                 if (m->flags & MS_BIND) {
                         struct stat st;
@@ -297,7 +337,7 @@ static void setup_masked_paths(const ExecSpec *s, int rootfd, int errfd) {
         }
 }
 
-static void setup_rootfs(const ExecSpec *s, int errfd) {
+static void setup_rootfs(const ExecSpec *s, const Cgroup *cg, int errfd) {
         int rootfd;
 
         /* nothing we mount may propagate back to the host */
@@ -320,7 +360,7 @@ static void setup_rootfs(const ExecSpec *s, int errfd) {
                           MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC) < 0)
                 die_errno(errfd, "mount /sys");
 
-        setup_spec_mounts(s, rootfd, errfd);
+        setup_spec_mounts(s, cg, rootfd, errfd);
         setup_masked_paths(s, rootfd, errfd);
 
         /* pivot_root(".", ".") stacks the old root on top of the new one;
@@ -427,33 +467,96 @@ static void close_other_fds(void) {
                 (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-void container_init(const ExecSpec *s, int errfd) {
+/* Opens a pty in the container's devpts, hands the master to the monitor and
+ * makes the slave our controlling terminal and stdio. */
+static void setup_terminal(int errfd) {
+        MonitorMessage m = { .type = MONITOR_TERMINAL };
+        char name[64];
+        int master, slave;
+
+        master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master < 0)
+                die_errno(errfd, "open /dev/ptmx");
+        if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)) != 0)
+                die_errno(errfd, "unlock pty");
+        slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (slave < 0)
+                die_errno(errfd, "open %s", name);
+        if (monitor_send_fd(errfd, &m, master) < 0)
+                die_errno(errfd, "send the pty master");
+        close(master);
+        if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+                die_errno(errfd, "make %s the controlling terminal", name);
+        for (int fd = 0; fd < 3; fd++)
+                if (dup2(slave, fd) < 0)
+                        die_errno(errfd, "dup2 pty");
+        close(slave);
+}
+
+static void setup_stdio(const InitContext *ctx, int errfd) {
+        int fds[3];
+
+        /* above 2 first, so no dup2 overwrites a later source */
+        for (int i = 0; i < 3; i++) {
+                fds[i] = fcntl(ctx->stdio[i], F_DUPFD_CLOEXEC, 3);
+                if (fds[i] < 0)
+                        die_errno(errfd, "dup stdio");
+        }
+        for (int i = 0; i < 3; i++)
+                if (dup2(fds[i], i) < 0)
+                        die_errno(errfd, "dup2 stdio");
+        for (int i = 0; i < 3; i++)
+                close(fds[i]);
+}
+
+static void setup_rlimits(const ExecSpec *s, int errfd) {
+        for (size_t i = 0; i < s->n_rlimits; i++) {
+                struct rlimit rl = {
+                        .rlim_cur = s->rlimits[i].soft == UINT64_MAX ? RLIM_INFINITY : s->rlimits[i].soft,
+                        .rlim_max = s->rlimits[i].hard == UINT64_MAX ? RLIM_INFINITY : s->rlimits[i].hard,
+                };
+                if (setrlimit(s->rlimits[i].resource, &rl) < 0)
+                        die_errno(errfd, "setrlimit %d", s->rlimits[i].resource);
+        }
+}
+
+static void load_seccomp(const ExecSpec *s, int errfd) {
+        struct sock_fprog prog = {
+                .len = (unsigned short) (s->seccomp_bpf_size / sizeof(struct sock_filter)),
+                .filter = s->seccomp_bpf,
+        };
+
+        if (s->seccomp_bpf_size == 0)
+                return;
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+                die_errno(errfd, "load the seccomp filter");
+}
+
+static void enter_cgroup(const InitContext *ctx, int errfd) {
+        if (ctx->cgroup && ctx->cgroup->ops && !ctx->in_cgroup) {
+                int r = ctx->cgroup->ops->enter(ctx->cgroup, 0);
+                if (r < 0)
+                        die(errfd, MONITOR_STAGE_SETUP, -r, "join the cgroup: %s", strerror(-r));
+        }
+        if (ctx->cgroup_ns && unshare(CLONE_NEWCGROUP) < 0)
+                die_errno(errfd, "new cgroup namespace");
+}
+
+/* Everything from the working directory to execve, shared by the init and
+ * exec'd processes. */
+_noreturn_
+static void finish_process(const ExecSpec *s, int errfd) {
         char path[PATH_MAX];
-        sigset_t ss;
         int r;
 
-        /* the monitor ignores SIGPIPE and SIGHUP; its container must not */
-        for (int sig = 1; sig < NSIG; sig++)
-                (void) signal(sig, SIG_DFL);
-        sigemptyset(&ss);
-        (void) sigprocmask(SIG_SETMASK, &ss, NULL);
-        umask(0);
-
-        if (s->ns_path[NAMESPACE_MOUNT]) {
-                int fd = open(s->ns_path[NAMESPACE_MOUNT], O_RDONLY | O_CLOEXEC);
-                if (fd < 0 || setns(fd, CLONE_NEWNS) < 0)
-                        die_errno(errfd, "setns mount %s", s->ns_path[NAMESPACE_MOUNT]);
-                close(fd);
-        }
-
-        setup_rootfs(s, errfd);
-
-        /* never rename the host: only a UTS namespace of our own */
-        if (s->hostname && s->ns[NAMESPACE_UTS] && !s->ns_path[NAMESPACE_UTS] &&
-            sethostname(s->hostname, strlen(s->hostname)) < 0)
-                die_errno(errfd, "sethostname");
-
         setup_cwd(s, errfd);
+        if (s->terminal)
+                setup_terminal(errfd);
+        setup_rlimits(s, errfd);
+        /* as runc: without no_new_privs only CAP_SYS_ADMIN may load a filter,
+         * so load it while we have it; with it, as late as possible */
+        if (!s->no_new_privs)
+                load_seccomp(s, errfd);
         setup_user_and_caps(s, errfd);
         umask(022);
 
@@ -464,10 +567,65 @@ void container_init(const ExecSpec *s, int errfd) {
                 die(errfd, MONITOR_STAGE_EXEC, -r, "exec: \"%s\": %s", s->args[0], strerror(-r));
 
         close_other_fds();
+        if (s->no_new_privs)
+                load_seccomp(s, errfd);
         execve(path, s->args, s->env ?: (char *[]) { NULL });
 
         r = errno;
         if (r == ENOENT)
                 die(errfd, MONITOR_STAGE_EXEC, r, "exec: \"%s\": stat %s: no such file or directory", s->args[0], path);
         die(errfd, MONITOR_STAGE_EXEC, r, "exec: \"%s\": %s", s->args[0], strerror(r));
+}
+
+static void reset_signals(void) {
+        sigset_t ss;
+
+        /* the monitor ignores SIGPIPE and SIGHUP; its container must not */
+        for (int sig = 1; sig < NSIG; sig++)
+                (void) signal(sig, SIG_DFL);
+        sigemptyset(&ss);
+        (void) sigprocmask(SIG_SETMASK, &ss, NULL);
+}
+
+void container_init(const ExecSpec *s, const InitContext *ctx) {
+        int errfd = ctx->errfd;
+
+        reset_signals();
+        umask(0);
+        enter_cgroup(ctx, errfd);
+        if (!s->terminal)
+                setup_stdio(ctx, errfd);
+
+        if (s->ns_path[NAMESPACE_MOUNT]) {
+                int fd = open(s->ns_path[NAMESPACE_MOUNT], O_RDONLY | O_CLOEXEC);
+                if (fd < 0 || setns(fd, CLONE_NEWNS) < 0)
+                        die_errno(errfd, "setns mount %s", s->ns_path[NAMESPACE_MOUNT]);
+                close(fd);
+        }
+
+        setup_rootfs(s, ctx->cgroup, errfd);
+
+        /* never rename the host: only a UTS namespace of our own */
+        if (s->hostname && s->ns[NAMESPACE_UTS] && !s->ns_path[NAMESPACE_UTS] &&
+            sethostname(s->hostname, strlen(s->hostname)) < 0)
+                die_errno(errfd, "sethostname");
+
+        finish_process(s, errfd);
+}
+
+void container_exec_init(const ExecSpec *s, const InitContext *ctx) {
+        int errfd = ctx->errfd;
+
+        reset_signals();
+        /* the cgroup first: its path is the host's, seen before setns */
+        if (ctx->cgroup && ctx->cgroup->ops) {
+                int r = ctx->cgroup->ops->enter(ctx->cgroup, 0);
+                if (r < 0)
+                        die(errfd, MONITOR_STAGE_SETUP, -r, "join the cgroup: %s", strerror(-r));
+        }
+        if (ctx->join_flags && setns(ctx->join_pidfd, (int) ctx->join_flags) < 0)
+                die_errno(errfd, "join the container's namespaces");
+        if (!s->terminal)
+                setup_stdio(ctx, errfd);
+        finish_process(s, errfd);
 }

@@ -1,32 +1,64 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* wharf-monitor: one tiny process per container, in the manner of conmon.
- * It creates the container init in its namespaces, tells execd when the
- * program runs (or why not), reaps the init and every orphan below it (it is
- * a subreaper: PID 1 here never reaps), records the exit code in a file and
- * tells execd. It outlives execd: a vanished peer is not an error. */
+ * It puts the container in its cgroup, creates the init in its namespaces,
+ * tells execd when the program runs (or why not), holds the container's
+ * stdio (pipes, or a pty), writes its json-file log and copies output to
+ * attached clients, serves Attach/Resize/Exec on RUN/exec/ID/ctl, reaps the
+ * init and every orphan below it (it is a subreaper: PID 1 here never
+ * reaps), records the exit code in a file and tells execd, then removes the
+ * cgroup. It outlives execd: a vanished peer is not an error. */
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 
 #include "exec-util.h"
 #include "fs-util.h"
+#include "monitor-io.h"
 #include "monitor-linux.h"
 
 #define MAX_CONFIG_SIZE (16u * 1024u * 1024u)
+#define CONNS_MAX 32
+#define EXECS_MAX 32
+#define POLL_MAX 256
 
-static int read_config(ExecSpec *ret) {
+typedef struct Exec {
+        pid_t pid;
+        int conn;               /* the control connection that asked; -EBADF when gone */
+        Session session;        /* with a terminal only */
+} Exec;
+
+static struct {
+        const char *id;
+        ExecSpec spec;
+        Cgroup cgroup;
+        int dirfd, listen_fd, sigfd, own_pidns;
+        pid_t init_pid;
+        int init_pidfd;
+        bool init_done;
+        Session init;
+        JsonLog log;
+        int conns[CONNS_MAX];
+        Exec execs[EXECS_MAX];
+} M;
+
+static int read_config_fd(int fd, ExecSpec *ret) {
         _cleanup_(freep) char *buf = NULL;
         struct stat st;
         size_t n = 0;
 
-        if (fstat(MONITOR_FD_CONFIG, &st) < 0)
+        if (fstat(fd, &st) < 0)
                 return -errno;
         if (st.st_size <= 0 || (uint64_t) st.st_size > MAX_CONFIG_SIZE)
                 return -EBADMSG;
@@ -34,69 +66,54 @@ static int read_config(ExecSpec *ret) {
         if (!buf)
                 return -ENOMEM;
         while (n < (size_t) st.st_size) {
-                ssize_t k = pread(MONITOR_FD_CONFIG, buf + n, st.st_size - n, n);
+                ssize_t k = pread(fd, buf + n, st.st_size - n, n);
                 if (k < 0 && errno == EINTR)
                         continue;
                 if (k <= 0)
                         return k < 0 ? -errno : -EBADMSG;
                 n += k;
         }
-        (void) close(MONITOR_FD_CONFIG);
         return exec_spec_deserialize(buf, n, ret);
 }
 
-/* Writes "name" in the state directory atomically. */
-static void write_state_file(int dirfd, const char *name, const char *text) {
+/* Writes "name" in the state directory atomically (RUN is a tmpfs: no fsync). */
+static void write_state_file(const char *name, const char *text) {
         char tmp[64];
         int fd;
 
         snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
-        fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        fd = openat(M.dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (fd < 0)
                 return;
-        if (loop_write(fd, text, strlen(text)) < 0 || fsync(fd) < 0) {
+        if (loop_write(fd, text, strlen(text)) < 0) {
                 close(fd);
-                (void) unlinkat(dirfd, tmp, 0);
+                (void) unlinkat(M.dirfd, tmp, 0);
                 return;
         }
         close(fd);
-        (void) renameat(dirfd, tmp, dirfd, name);
+        (void) renameat(M.dirfd, tmp, M.dirfd, name);
 }
 
-static void send_message(const MonitorMessage *m, int pass_fd) {
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } control = {};
-        struct iovec iov = { .iov_base = (void *) m, .iov_len = sizeof(*m) };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-        if (pass_fd >= 0) {
-                mh.msg_control = &control;
-                mh.msg_controllen = sizeof(control.buf);
-                struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-                c->cmsg_level = SOL_SOCKET;
-                c->cmsg_type = SCM_RIGHTS;
-                c->cmsg_len = CMSG_LEN(sizeof(int));
-                memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
-        }
+static void send_message(int fd, const MonitorMessage *m, int pass_fd) {
         /* execd may be gone (EPIPE): the state files still tell */
-        while (sendmsg(MONITOR_FD_SYNC, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
-                ;
+        if (fd >= 0)
+                (void) monitor_send_fd(fd, m, pass_fd);
 }
 
-static pid_t clone_init(unsigned long flags, int *ret_pidfd) {
+static pid_t clone_child(unsigned long flags, int *ret_pidfd, int cgroup_fd) {
         struct clone_args args = {
-                .flags = flags | CLONE_PIDFD,
+                .flags = flags | (ret_pidfd ? CLONE_PIDFD : 0) | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
                 .pidfd = (uint64_t) (uintptr_t) ret_pidfd,
                 .exit_signal = SIGCHLD,
+                .cgroup = cgroup_fd >= 0 ? (uint64_t) cgroup_fd : 0,
         };
         pid_t pid;
 
         /* fork-like: no new stack, the child continues here on a copy */
         pid = (pid_t) syscall(SYS_clone3, &args, sizeof(args));
-        if (pid < 0 && errno == ENOSYS)
-                pid = (pid_t) syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL, ret_pidfd, NULL, NULL);
+        if (pid < 0 && errno == ENOSYS && cgroup_fd < 0)
+                pid = (pid_t) syscall(SYS_clone, flags | (ret_pidfd ? CLONE_PIDFD : 0) | SIGCHLD, NULL,
+                                      ret_pidfd, NULL, NULL);
         return pid;
 }
 
@@ -117,120 +134,560 @@ static int join_namespaces(const ExecSpec *s) {
         return 0;
 }
 
-static void reap(pid_t init, int dirfd) {
-        bool done = false;
+/* Waits for the child's verdict on errfd: EOF when it exec'd. A pty master
+ * it sends on the way is returned in *ret_master. Returns 0, or -1 with the
+ * failure in *ret_failure. */
+static int await_exec(int errfd, MonitorMessage *ret_failure, int *ret_master) {
+        for (;;) {
+                MonitorMessage m = {};
+                int fd;
+                ssize_t n = monitor_recv(errfd, &m, sizeof(m), &fd, 1);
 
+                if (n == 0)
+                        return 0;
+                if (n < 0 || (size_t) n < sizeof(m)) {
+                        safe_close(fd);
+                        *ret_failure = (MonitorMessage) { .type = MONITOR_FAILED, .error = EIO };
+                        snprintf(ret_failure->text, sizeof(ret_failure->text), "container init: short message");
+                        return -1;
+                }
+                m.text[sizeof(m.text) - 1] = 0;
+                if (m.type == MONITOR_TERMINAL && fd >= 0) {
+                        safe_close(*ret_master);
+                        *ret_master = fd;
+                        continue;
+                }
+                safe_close(fd);
+                *ret_failure = m;
+                return -1;
+        }
+}
+
+static void set_nonblock(int fd) {
+        (void) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+/* --- control requests --- */
+
+static Session *find_session(pid_t pid) {
+        if (pid == 0 || pid == M.init_pid)
+                return M.init_done ? NULL : &M.init;
+        for (size_t i = 0; i < EXECS_MAX; i++)
+                if (M.execs[i].pid == pid)
+                        return &M.execs[i].session;
+        return NULL;
+}
+
+static void reply_failure(int conn, int error, const char *text) {
+        MonitorMessage m = { .type = MONITOR_FAILED, .error = error };
+
+        snprintf(m.text, sizeof(m.text), "%s", text);
+        send_message(conn, &m, -EBADF);
+}
+
+static void handle_exec(int conn, int fds[4]) {
+        _cleanup_(exec_spec_done) ExecSpec e = {};
+        MonitorMessage fail = {};
+        int sock[2], master = -EBADF, r;
+        unsigned long join = 0;
+        size_t slot;
+        pid_t pid;
+
+        for (slot = 0; slot < EXECS_MAX && M.execs[slot].pid > 0; slot++)
+                ;
+        if (slot == EXECS_MAX)
+                return reply_failure(conn, EMFILE, "too many exec processes");
+        r = read_config_fd(fds[3], &e);
+        if (r < 0)
+                return reply_failure(conn, -r, "exec: bad process");
+        /* docker exec runs under the container's seccomp profile */
+        if (M.spec.seccomp_bpf_size > 0) {
+                e.seccomp_bpf = malloc(M.spec.seccomp_bpf_size);
+                if (!e.seccomp_bpf)
+                        return reply_failure(conn, ENOMEM, "exec: out of memory");
+                memcpy(e.seccomp_bpf, M.spec.seccomp_bpf, M.spec.seccomp_bpf_size);
+                e.seccomp_bpf_size = M.spec.seccomp_bpf_size;
+        }
+        for (NamespaceType t = 0; t < _NAMESPACE_TYPE_MAX; t++)
+                if (M.spec.ns[t] && t != NAMESPACE_PID)
+                        join |= namespace_type_to_clone_flag(t);
+        join |= CLONE_NEWNS;
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
+                return reply_failure(conn, errno, "exec: socketpair failed");
+
+        /* children we clone from now on are born in the container's pid ns */
+        if (M.spec.ns[NAMESPACE_PID] && setns(M.init_pidfd, CLONE_NEWPID) < 0) {
+                r = errno;
+                close(sock[0]);
+                close(sock[1]);
+                return reply_failure(conn, r, "exec: the container is not running");
+        }
+        pid = clone_child(0, NULL, -EBADF);
+        if (pid == 0) {
+                InitContext ctx = {
+                        .errfd = sock[1],
+                        .stdio = { fds[0], fds[1], fds[2] },
+                        .cgroup = &M.cgroup,
+                        .join_pidfd = M.init_pidfd,
+                        .join_flags = join,
+                };
+                close(sock[0]);
+                container_exec_init(&e, &ctx);
+        }
+        r = errno;
+        if (M.spec.ns[NAMESPACE_PID])
+                (void) setns(M.own_pidns, CLONE_NEWPID);
+        close(sock[1]);
+        if (pid < 0) {
+                close(sock[0]);
+                return reply_failure(conn, r, "exec: clone failed");
+        }
+        r = await_exec(sock[0], &fail, &master);
+        close(sock[0]);
+        if (r < 0) {
+                safe_close(master);
+                (void) waitpid(pid, NULL, 0);
+                return send_message(conn, &fail, -EBADF);
+        }
+
+        Exec *x = &M.execs[slot];
+        *x = (Exec) { .pid = pid, .conn = conn };
+        session_init(&x->session);
+        if (e.terminal && master >= 0) {
+                set_nonblock(master);
+                x->session.out = x->session.in = master;
+                x->session.terminal = true;
+                /* the client fds are the session's now */
+                (void) session_add_client(&x->session, fds[0], fds[1], fds[2], true);
+                fds[0] = fds[1] = fds[2] = -EBADF;
+        }
+        send_message(conn, &(MonitorMessage) { .type = MONITOR_STARTED, .pid = pid }, -EBADF);
+}
+
+static void handle_request(int conn) {
+        MonitorRequest req = {};
+        int fds[4];
+        ssize_t n = monitor_recv(conn, &req, sizeof(req), fds, 4);
+
+        if (n <= 0) {
+                /* the peer is gone: execs it started go on unreported */
+                for (size_t i = 0; i < EXECS_MAX; i++)
+                        if (M.execs[i].conn == conn)
+                                M.execs[i].conn = -EBADF;
+                for (size_t i = 0; i < CONNS_MAX; i++)
+                        if (M.conns[i] == conn)
+                                M.conns[i] = -EBADF;
+                close(conn);
+                return;
+        }
+        if ((size_t) n != sizeof(req))
+                reply_failure(conn, EBADMSG, "bad request");
+        else if (req.type == MONITOR_REQUEST_ATTACH) {
+                if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0)
+                        reply_failure(conn, EBADF, "attach: three fds needed");
+                else if (M.init_done)
+                        reply_failure(conn, ESRCH, "the container is not running");
+                else if (session_add_client(&M.init, fds[0], fds[1], fds[2], false) < 0)
+                        reply_failure(conn, EMFILE, "too many attached clients");
+                else {
+                        fds[0] = fds[1] = fds[2] = -EBADF;
+                        send_message(conn, &(MonitorMessage) { .type = MONITOR_OK }, -EBADF);
+                }
+        } else if (req.type == MONITOR_REQUEST_RESIZE) {
+                Session *s = find_session(req.pid);
+                struct winsize ws = { .ws_row = req.rows, .ws_col = req.cols };
+                if (!s)
+                        reply_failure(conn, ESRCH, "no such process");
+                else if (!s->terminal || s->out < 0)
+                        reply_failure(conn, ENOTTY, "the process has no terminal");
+                else if (ioctl(s->out, TIOCSWINSZ, &ws) < 0)
+                        reply_failure(conn, errno, "resize failed");
+                else
+                        send_message(conn, &(MonitorMessage) { .type = MONITOR_OK }, -EBADF);
+        } else if (req.type == MONITOR_REQUEST_EXEC) {
+                if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0)
+                        reply_failure(conn, EBADF, "exec: four fds needed");
+                else if (M.init_done)
+                        reply_failure(conn, ESRCH, "the container is not running");
+                else
+                        handle_exec(conn, fds);
+        } else
+                reply_failure(conn, EOPNOTSUPP, "unknown request");
+        for (int i = 0; i < 4; i++)
+                safe_close(fds[i]);
+}
+
+static void accept_conn(void) {
+        int fd = accept4(M.listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+        if (fd < 0)
+                return;
+        for (size_t i = 0; i < CONNS_MAX; i++)
+                if (M.conns[i] < 0) {
+                        M.conns[i] = fd;
+                        return;
+                }
+        close(fd);
+}
+
+/* --- exits --- */
+
+/* Without a pid namespace, the init's death leaves its children running:
+ * end them, as runc does, so the cgroup empties. */
+static void kill_cgroup(void) {
+        const char *dir;
+        _cleanup_(freep) char *procs = NULL;
+
+        if (!M.cgroup.ops || !(dir = M.cgroup.ops->procs_dir(&M.cgroup)))
+                return;
+        if (cgroup_read(dir, "cgroup.procs", &procs) < 0)
+                return;
+        for (char *p = procs; *p; ) {
+                int pid = atoi(p);
+                if (pid > 0)
+                        (void) kill(pid, SIGKILL);
+                p = strchrnul(p, '\n');
+                if (*p)
+                        p++;
+        }
+}
+
+static void init_exited(int status) {
+        MonitorMessage m = {
+                .type = MONITOR_EXITED,
+                .pid = M.init_pid,
+                .code = exit_code_from_status(status),
+        };
+        uint64_t ooms = 0;
+        char text[16];
+
+        session_drain(&M.init);
+        if (M.cgroup.ops && M.cgroup.ops->oom_kills(&M.cgroup, &ooms) >= 0 && ooms > 0)
+                write_state_file(MONITOR_OOM_FILE, "1\n");
+        snprintf(text, sizeof(text), "%d\n", m.code);
+        write_state_file(MONITOR_EXIT_FILE, text);
+        send_message(MONITOR_FD_SYNC, &m, -EBADF);
+        session_done(&M.init);
+        M.init_pidfd = safe_close(M.init_pidfd);
+        M.init_done = true;
+        if (!M.spec.ns[NAMESPACE_PID] || M.spec.ns_path[NAMESPACE_PID])
+                kill_cgroup();
+}
+
+static void exec_exited(Exec *x, int status) {
+        MonitorMessage m = {
+                .type = MONITOR_EXEC_EXITED,
+                .pid = x->pid,
+                .code = exit_code_from_status(status),
+        };
+
+        session_drain(&x->session);
+        session_done(&x->session);
+        send_message(x->conn, &m, -EBADF);
+        x->pid = 0;
+        x->conn = -EBADF;
+}
+
+/* Returns false once everything below us is gone and the init is done. */
+static bool reap(void) {
         for (;;) {
                 int status;
-                pid_t pid = waitpid(-1, &status, __WALL);
+                pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
 
                 if (pid < 0) {
                         if (errno == EINTR)
                                 continue;
-                        break; /* ECHILD: nothing left below us */
+                        return !M.init_done; /* ECHILD: all gone */
                 }
-                if (pid != init || done)
+                if (pid == 0)
+                        return true;
+                if (pid == M.init_pid && !M.init_done) {
+                        init_exited(status);
                         continue;
-
-                MonitorMessage m = {
-                        .type = MONITOR_EXITED,
-                        .pid = init,
-                        .code = exit_code_from_status(status),
-                };
-                char text[16];
-
-                snprintf(text, sizeof(text), "%d\n", m.code);
-                write_state_file(dirfd, MONITOR_EXIT_FILE, text);
-                send_message(&m, -EBADF);
-                done = true;
+                }
+                for (size_t i = 0; i < EXECS_MAX; i++)
+                        if (M.execs[i].pid == pid)
+                                exec_exited(&M.execs[i], status);
         }
 }
 
+static void loop(void) {
+        struct pollfd p[POLL_MAX];
+        int tags[POLL_MAX];
+        Session *owner[POLL_MAX];
+
+        for (;;) {
+                size_t n = 0, before;
+
+                p[n] = (struct pollfd) { .fd = M.sigfd, .events = POLLIN };
+                tags[n] = -1, owner[n++] = NULL;
+                p[n] = (struct pollfd) { .fd = M.listen_fd, .events = POLLIN };
+                tags[n] = -2, owner[n++] = NULL;
+                for (size_t i = 0; i < CONNS_MAX; i++)
+                        if (M.conns[i] >= 0) {
+                                p[n] = (struct pollfd) { .fd = M.conns[i], .events = POLLIN };
+                                tags[n] = -3, owner[n++] = NULL;
+                        }
+                before = n;
+                if (!M.init_done)
+                        session_fill_poll(&M.init, p, tags, &n, POLL_MAX);
+                for (size_t i = before; i < n; i++)
+                        owner[i] = &M.init;
+                for (size_t k = 0; k < EXECS_MAX; k++) {
+                        if (M.execs[k].pid <= 0)
+                                continue;
+                        before = n;
+                        session_fill_poll(&M.execs[k].session, p, tags, &n, POLL_MAX);
+                        for (size_t i = before; i < n; i++)
+                                owner[i] = &M.execs[k].session;
+                }
+
+                if (poll(p, n, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return;
+                }
+                for (size_t i = 0; i < n; i++) {
+                        if (!p[i].revents)
+                                continue;
+                        if (tags[i] == -1) {
+                                struct signalfd_siginfo si;
+                                while (read(M.sigfd, &si, sizeof(si)) > 0)
+                                        ;
+                                if (!reap())
+                                        return;
+                                /* the sessions may be gone: poll afresh */
+                                break;
+                        } else if (tags[i] == -2)
+                                accept_conn();
+                        else if (tags[i] == -3)
+                                handle_request(p[i].fd);
+                        else if (owner[i] && (owner[i] != &M.init || !M.init_done))
+                                session_dispatch(owner[i], tags[i], p[i].revents);
+                }
+        }
+}
+
+static int listen_control(void) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        int fd;
+
+        /* through our directory fd: RUN/exec/<64 hex>/ctl may not fit */
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", M.dirfd, MONITOR_CONTROL_SOCKET);
+        fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return -errno;
+        (void) unlinkat(M.dirfd, MONITOR_CONTROL_SOCKET, 0);
+        if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+static int fail(int error, const char *what) {
+        monitor_report_failure(MONITOR_FD_SYNC, MONITOR_STAGE_SETUP, error, "%s: %s", what, strerror(error));
+        return 1;
+}
+
+static void cleanup_cgroup(void) {
+        if (!M.cgroup.ops)
+                return;
+        (void) cgroup_destroy(&M.cgroup);
+        (void) unlinkat(M.dirfd, MONITOR_CGROUP_FILE, 0);
+        cgroup_done(&M.cgroup);
+}
+
 int main(int argc, char *argv[]) {
-        _cleanup_(exec_spec_done) ExecSpec spec = {};
-        MonitorMessage m = {};
+        int sock[2], ctr_in[2] = { -EBADF, -EBADF }, ctr_out[2] = { -EBADF, -EBADF },
+            ctr_err[2] = { -EBADF, -EBADF }, master = -EBADF, cgroup_fd = -EBADF, r;
         unsigned long flags = CLONE_NEWNS;
-        int errpipe[2], pidfd = -EBADF, dirfd, devnull;
+        MonitorMessage failure = {};
+        _cleanup_(freep) char *cgroup_path = NULL, *what = NULL;
         char text[64];
+        sigset_t mask;
         pid_t pid;
-        ssize_t n;
 
         if (argc != 3) {
                 fprintf(stderr, "Usage: wharf-monitor ID STATE_DIR (started by wharf-execd)\n");
                 return 2;
         }
+        M.id = argv[1];
+        M.init_pidfd = M.listen_fd = M.sigfd = M.own_pidns = -EBADF;
+        for (size_t i = 0; i < CONNS_MAX; i++)
+                M.conns[i] = -EBADF;
+        for (size_t i = 0; i < EXECS_MAX; i++)
+                M.execs[i].conn = -EBADF;
+        session_init(&M.init);
 
         (void) setsid();
         (void) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         (void) signal(SIGPIPE, SIG_IGN);
         (void) signal(SIGHUP, SIG_IGN);
         (void) fcntl(MONITOR_FD_SYNC, F_SETFD, FD_CLOEXEC);
+        (void) fcntl(MONITOR_FD_CONFIG, F_SETFD, FD_CLOEXEC);
 
-        dirfd = open(argv[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dirfd < 0 || chdir("/") < 0) {
-                monitor_report_failure(MONITOR_FD_SYNC, MONITOR_STAGE_SETUP, errno, "open %s: %m", argv[2]);
-                return 1;
-        }
-        int r = read_config(&spec);
+        M.dirfd = open(argv[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (M.dirfd < 0 || chdir("/") < 0)
+                return fail(errno, "open state directory");
+        r = read_config_fd(MONITOR_FD_CONFIG, &M.spec);
+        (void) close(MONITOR_FD_CONFIG);
+        if (r < 0 || !M.spec.root_path)
+                return fail(r < 0 ? -r : EBADMSG, "read config");
+
+        /* the cgroup first: limits hold from the first instruction */
+        if (M.spec.cgroups_path)
+                cgroup_path = strdup(M.spec.cgroups_path);
+        else
+                r = asprintf(&cgroup_path, "wharf/%s", M.id);
+        if (!cgroup_path)
+                return fail(ENOMEM, "cgroup");
+        r = cgroup_create(&M.cgroup, cgroup_path);
         if (r < 0) {
-                monitor_report_failure(MONITOR_FD_SYNC, MONITOR_STAGE_SETUP, -r, "read config: %s", strerror(-r));
+                cleanup_cgroup();
+                return fail(-r, "create the cgroup");
+        }
+        r = M.cgroup.ops->apply(&M.cgroup, &M.spec.resources, &what);
+        if (r < 0) {
+                cleanup_cgroup();
+                monitor_report_failure(MONITOR_FD_SYNC, MONITOR_STAGE_SETUP, -r, "cgroup %s: %s",
+                                       what ?: "?", r == -EOPNOTSUPP ? "controller not available" : strerror(-r));
                 return 1;
         }
+        {
+                _cleanup_(freep) char *saved = NULL;
+                if (cgroup_save(&M.cgroup, &saved) >= 0)
+                        write_state_file(MONITOR_CGROUP_FILE, saved);
+        }
+        cgroup_fd = M.cgroup.ops->open_for_clone(&M.cgroup);
 
-        if (join_namespaces(&spec) < 0)
+        if (join_namespaces(&M.spec) < 0) {
+                cleanup_cgroup();
                 return 1;
+        }
         for (NamespaceType t = 0; t < _NAMESPACE_TYPE_MAX; t++)
-                if (spec.ns[t] && !spec.ns_path[t])
+                if (M.spec.ns[t] && !M.spec.ns_path[t])
                         flags |= namespace_type_to_clone_flag(t);
-        if (spec.ns_path[NAMESPACE_MOUNT])
+        if (M.spec.ns_path[NAMESPACE_MOUNT])
                 flags &= ~CLONE_NEWNS;
+        /* a cgroup ns is rooted where its creator is: made inside, by the init */
+        bool cgroup_ns = flags & CLONE_NEWCGROUP;
+        flags &= ~CLONE_NEWCGROUP;
 
-        if (pipe2(errpipe, O_CLOEXEC) < 0) {
-                monitor_report_failure(MONITOR_FD_SYNC, MONITOR_STAGE_SETUP, errno, "pipe: %m");
-                return 1;
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0 ||
+            (!M.spec.terminal && (pipe2(ctr_in, O_CLOEXEC) < 0 || pipe2(ctr_out, O_CLOEXEC) < 0 ||
+                                  pipe2(ctr_err, O_CLOEXEC) < 0))) {
+                cleanup_cgroup();
+                return fail(errno, "pipe");
         }
+        M.listen_fd = listen_control();
+        if (M.listen_fd < 0) {
+                cleanup_cgroup();
+                return fail(-M.listen_fd, "control socket");
+        }
+        if (M.spec.ns[NAMESPACE_PID])
+                M.own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 
-        pid = clone_init(flags, &pidfd);
+        /* SIGCHLD through a signalfd; the children reset their mask */
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGCHLD);
+        (void) sigprocmask(SIG_BLOCK, &mask, NULL);
+
+        pid = clone_child(flags, &M.init_pidfd, cgroup_fd);
+        if (pid < 0 && cgroup_fd >= 0) {
+                /* CLONE_INTO_CGROUP refused (old kernel): the child moves itself */
+                cgroup_fd = safe_close(cgroup_fd);
+                pid = clone_child(flags, &M.init_pidfd, -EBADF);
+        }
         if (pid < 0) {
-                monitor_report_failure(MONITOR_FD_SYNC, MONITOR_STAGE_SETUP, errno, "clone: %m");
-                return 1;
+                cleanup_cgroup();
+                return fail(errno, "clone");
         }
         if (pid == 0) {
-                close(errpipe[0]);
-                close(MONITOR_FD_SYNC);
-                close(dirfd);
-                container_init(&spec, errpipe[1]);
+                InitContext ctx = {
+                        .errfd = sock[1],
+                        .stdio = { ctr_in[0], ctr_out[1], ctr_err[1] },
+                        .cgroup = &M.cgroup,
+                        .in_cgroup = cgroup_fd >= 0,
+                        .cgroup_ns = cgroup_ns,
+                };
+                close(sock[0]);
+                container_init(&M.spec, &ctx);
         }
-        close(errpipe[1]);
+        safe_close(cgroup_fd);
+        close(sock[1]);
+        safe_close(ctr_in[0]);
+        safe_close(ctr_out[1]);
+        safe_close(ctr_err[1]);
 
-        /* EOF: the CLOEXEC pipe closed in a successful execve */
-        do
-                n = read(errpipe[0], &m, sizeof(m));
-        while (n < 0 && errno == EINTR);
-        close(errpipe[0]);
-        if (n > 0) {
-                if ((size_t) n < sizeof(m))
-                        monitor_report_failure(MONITOR_FD_SYNC, MONITOR_STAGE_SETUP, EIO, "container init: short message");
-                else {
-                        m.text[sizeof(m.text) - 1] = 0;
-                        send_message(&m, -EBADF);
-                }
+        r = await_exec(sock[0], &failure, &master);
+        close(sock[0]);
+        if (r < 0) {
+                send_message(MONITOR_FD_SYNC, &failure, -EBADF);
+                safe_close(master);
                 (void) waitpid(pid, NULL, __WALL);
+                cleanup_cgroup();
+                (void) unlinkat(M.dirfd, MONITOR_CONTROL_SOCKET, 0);
                 return 1;
         }
+        M.init_pid = pid;
 
         snprintf(text, sizeof(text), "monitor=%d\ninit=%d\n", (int) getpid(), (int) pid);
-        write_state_file(dirfd, MONITOR_STATE_FILE, text);
-        send_message(&(MonitorMessage) { .type = MONITOR_STARTED, .pid = pid }, pidfd);
-        safe_close(pidfd);
+        write_state_file(MONITOR_STATE_FILE, text);
+        /* execd keeps its own pidfd of the init */
+        send_message(MONITOR_FD_SYNC, &(MonitorMessage) { .type = MONITOR_STARTED, .pid = pid }, M.init_pidfd);
 
-        /* the container's stdio belongs to the container alone: readers see
-         * EOF when it is done, not when we are */
-        devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-        for (int fd = 0; fd < 3 && devnull >= 0; fd++)
-                (void) dup2(devnull, fd);
-        safe_close(devnull);
+        /* stdio: Run's fds are the first client; the container has its own */
+        if (M.spec.terminal) {
+                M.init.out = M.init.in = master;
+                M.init.terminal = true;
+                set_nonblock(master);
+        } else {
+                M.init.in = ctr_in[1];
+                M.init.out = ctr_out[0];
+                M.init.err = ctr_err[0];
+                set_nonblock(ctr_in[1]);
+                set_nonblock(ctr_out[0]);
+                set_nonblock(ctr_err[0]);
+        }
+        M.init.keep_stdin = M.spec.stdin_keep_open;
+        if (M.spec.log_path && json_log_open(&M.log, M.spec.log_path, M.spec.log_max_size, M.spec.log_max_file) >= 0)
+                M.init.log = &M.log;
+        for (int fd = 0; fd < 3; fd++) {
+                int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+                if (d < 0)
+                        d = -EBADF;
+                if (fd == 0)
+                        ctr_in[0] = d;
+                else if (fd == 1)
+                        ctr_out[1] = d;
+                else
+                        ctr_err[1] = d;
+        }
+        (void) session_add_client(&M.init, ctr_in[0], ctr_out[1], ctr_err[1], true);
+        {
+                /* our own 0-2 no longer hold the client's files */
+                int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+                for (int fd = 0; fd < 3 && devnull >= 0; fd++)
+                        (void) dup2(devnull, fd);
+                safe_close(devnull);
+        }
 
-        reap(pid, dirfd);
+        M.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (M.sigfd < 0) {
+                (void) kill(pid, SIGKILL);
+                return 1;
+        }
+        if (reap())
+                loop();
+
+        for (size_t i = 0; i < CONNS_MAX; i++)
+                safe_close(M.conns[i]);
+        safe_close(M.listen_fd);
+        (void) unlinkat(M.dirfd, MONITOR_CONTROL_SOCKET, 0);
+        json_log_close(&M.log);
+        cleanup_cgroup();
         return 0;
 }

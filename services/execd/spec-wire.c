@@ -63,6 +63,13 @@ void exec_spec_done(ExecSpec *s) {
         free(s->mounts);
         strv_free(s->masked_paths);
         strv_free(s->readonly_paths);
+        free(s->rlimits);
+        free(s->resources.cpuset_cpus);
+        free(s->resources.cpuset_mems);
+        free(s->cgroups_path);
+        free(s->seccomp_bpf);
+        free(s->seccomp_json);
+        free(s->log_path);
         *s = (ExecSpec) {};
 }
 
@@ -72,7 +79,18 @@ enum {
         TAG_GROUP = 'G', TAG_NNP = 'S', TAG_CAPS = 'C', TAG_ROOT = 'r', TAG_READONLY = 'R',
         TAG_HOSTNAME = 'h', TAG_NS = 'n', TAG_MOUNT = 'm', TAG_MOUNT_TYPE = 't',
         TAG_MOUNT_SOURCE = 's', TAG_MOUNT_FLAGS = 'f', TAG_MOUNT_DATA = 'o',
-        TAG_MASKED = 'k', TAG_READONLY_PATH = 'K',
+        TAG_MASKED = 'k', TAG_READONLY_PATH = 'K', TAG_TERMINAL = 'T', TAG_RLIMIT = 'l',
+        TAG_RESOURCE = 'x', TAG_CGROUPS_PATH = 'P', TAG_SECCOMP = 'X', TAG_LOG_PATH = 'L',
+        TAG_LOG_SIZE = 'z', TAG_LOG_FILES = 'Z', TAG_KEEP_STDIN = 'I',
+};
+
+/* linux.resources as "name=value" records */
+enum {
+        RES_MEMORY, RES_SWAP, RES_QUOTA, RES_PERIOD, RES_SHARES, RES_PIDS, RES_CPUS, RES_MEMS,
+};
+static const char * const resource_names[] = {
+        [RES_MEMORY] = "memory", [RES_SWAP] = "swap", [RES_QUOTA] = "quota", [RES_PERIOD] = "period",
+        [RES_SHARES] = "shares", [RES_PIDS] = "pids", [RES_CPUS] = "cpus", [RES_MEMS] = "mems",
 };
 
 typedef struct Buffer {
@@ -157,6 +175,49 @@ int exec_spec_serialize(const ExecSpec *s, char **ret, size_t *ret_size) {
                 put(&b, TAG_MASKED, "%s", *p);
         STRV_FOREACH(p, s->readonly_paths)
                 put(&b, TAG_READONLY_PATH, "%s", *p);
+        if (s->terminal)
+                put(&b, TAG_TERMINAL, "1");
+        for (size_t i = 0; i < s->n_rlimits; i++)
+                put(&b, TAG_RLIMIT, "%d:%" PRIu64 ":%" PRIu64, s->rlimits[i].resource,
+                    s->rlimits[i].soft, s->rlimits[i].hard);
+        const ExecResources *res = &s->resources;
+        if (res->memory_limit)
+                put(&b, TAG_RESOURCE, "memory=%" PRIi64, res->memory_limit);
+        if (res->memory_swap)
+                put(&b, TAG_RESOURCE, "swap=%" PRIi64, res->memory_swap);
+        if (res->cpu_quota)
+                put(&b, TAG_RESOURCE, "quota=%" PRIi64, res->cpu_quota);
+        if (res->cpu_period)
+                put(&b, TAG_RESOURCE, "period=%" PRIu64, res->cpu_period);
+        if (res->cpu_shares)
+                put(&b, TAG_RESOURCE, "shares=%" PRIu64, res->cpu_shares);
+        if (res->pids_limit)
+                put(&b, TAG_RESOURCE, "pids=%" PRIi64, res->pids_limit);
+        if (res->cpuset_cpus)
+                put(&b, TAG_RESOURCE, "cpus=%s", res->cpuset_cpus);
+        if (res->cpuset_mems)
+                put(&b, TAG_RESOURCE, "mems=%s", res->cpuset_mems);
+        if (s->cgroups_path)
+                put(&b, TAG_CGROUPS_PATH, "%s", s->cgroups_path);
+        if (s->seccomp_bpf_size > 0) {
+                /* hex: records are NUL-terminated text */
+                char *hex = malloc(s->seccomp_bpf_size * 2 + 1);
+                if (!hex)
+                        b.error = -ENOMEM;
+                else {
+                        for (size_t i = 0; i < s->seccomp_bpf_size; i++)
+                                sprintf(hex + 2 * i, "%02x", ((const uint8_t *) s->seccomp_bpf)[i]);
+                        put(&b, TAG_SECCOMP, "%s", hex);
+                        free(hex);
+                }
+        }
+        if (s->log_path) {
+                put(&b, TAG_LOG_PATH, "%s", s->log_path);
+                put(&b, TAG_LOG_SIZE, "%" PRIu64, s->log_max_size);
+                put(&b, TAG_LOG_FILES, "%u", s->log_max_file);
+        }
+        if (s->stdin_keep_open)
+                put(&b, TAG_KEEP_STDIN, "1");
 
         if (b.error < 0) {
                 free(b.data);
@@ -176,6 +237,44 @@ static int parse_u32(const char *v, uint32_t *ret) {
                 return -EINVAL;
         *ret = (uint32_t) n;
         return 0;
+}
+
+static int deserialize_resource(ExecResources *r, const char *v) {
+        const char *eq = strchr(v, '=');
+        char *end;
+        size_t i;
+
+        if (!eq)
+                return -EINVAL;
+        for (i = 0; i < ELEMENTSOF(resource_names); i++)
+                if (strlen(resource_names[i]) == (size_t) (eq - v) && strncmp(v, resource_names[i], eq - v) == 0)
+                        break;
+        v = eq + 1;
+        switch (i) {
+        case RES_CPUS:
+        case RES_MEMS: {
+                char *c = strdup(v), **f = i == RES_CPUS ? &r->cpuset_cpus : &r->cpuset_mems;
+                if (!c)
+                        return -ENOMEM;
+                free(*f);
+                *f = c;
+                return 0;
+        }
+        case RES_PERIOD:
+        case RES_SHARES:
+                *(i == RES_PERIOD ? &r->cpu_period : &r->cpu_shares) = strtoull(v, &end, 10);
+                break;
+        case RES_MEMORY:
+        case RES_SWAP:
+        case RES_QUOTA:
+        case RES_PIDS:
+                *(i == RES_MEMORY ? &r->memory_limit : i == RES_SWAP ? &r->memory_swap :
+                  i == RES_QUOTA ? &r->cpu_quota : &r->pids_limit) = strtoll(v, &end, 10);
+                break;
+        default:
+                return -EINVAL;
+        }
+        return *end ? -EINVAL : 0;
 }
 
 static int deserialize_record(ExecSpec *s, char tag, const char *v) {
@@ -218,6 +317,56 @@ static int deserialize_record(ExecSpec *s, char tag, const char *v) {
         case TAG_READONLY:
                 s->root_readonly = true;
                 return 0;
+        case TAG_TERMINAL:
+                s->terminal = true;
+                return 0;
+        case TAG_KEEP_STDIN:
+                s->stdin_keep_open = true;
+                return 0;
+        case TAG_CGROUPS_PATH:
+                field = &s->cgroups_path;
+                break;
+        case TAG_LOG_PATH:
+                field = &s->log_path;
+                break;
+        case TAG_LOG_SIZE:
+                s->log_max_size = strtoull(v, &end, 10);
+                return *end ? -EINVAL : 0;
+        case TAG_LOG_FILES:
+                return parse_u32(v, &s->log_max_file);
+        case TAG_RLIMIT: {
+                ExecRlimit rl = {};
+                if (sscanf(v, "%d:%" SCNu64 ":%" SCNu64, &rl.resource, &rl.soft, &rl.hard) != 3)
+                        return -EINVAL;
+                ExecRlimit *n = realloc(s->rlimits, sizeof(ExecRlimit) * (s->n_rlimits + 1));
+                if (!n)
+                        return -ENOMEM;
+                s->rlimits = n;
+                n[s->n_rlimits++] = rl;
+                return 0;
+        }
+        case TAG_RESOURCE:
+                return deserialize_resource(&s->resources, v);
+        case TAG_SECCOMP: {
+                size_t l = strlen(v);
+                if (l % 2 != 0 || l == 0)
+                        return -EINVAL;
+                uint8_t *bpf = malloc(l / 2);
+                if (!bpf)
+                        return -ENOMEM;
+                for (size_t i = 0; i < l / 2; i++) {
+                        unsigned x;
+                        if (sscanf(v + 2 * i, "%2x", &x) != 1) {
+                                free(bpf);
+                                return -EINVAL;
+                        }
+                        bpf[i] = x;
+                }
+                free(s->seccomp_bpf);
+                s->seccomp_bpf = bpf;
+                s->seccomp_bpf_size = l / 2;
+                return 0;
+        }
         case TAG_CAPS: {
                 int c = (int) strtol(v, &end, 10);
                 if (*end != ':' || c < 0 || c >= _CAP_SET_MAX)
@@ -297,7 +446,8 @@ int exec_spec_deserialize(const char *buf, size_t size, ExecSpec *ret) {
                         break;
                 i += l + 1;
         }
-        if (r >= 0 && (strv_length(s.args) == 0 || !s.root_path))
+        /* an exec process has no root */
+        if (r >= 0 && strv_length(s.args) == 0)
                 r = -EBADMSG;
         if (r < 0) {
                 exec_spec_done(&s);

@@ -6,8 +6,10 @@
 #include <stdarg.h>
 #include <sys/mount.h>
 
+#include "exec-util.h"
 #include "macro.h"
 #include "spec.h"
+#include <sys/resource.h>
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
 
@@ -236,6 +238,165 @@ static int parse_capabilities(Parser *p, json_object *caps, ExecSpec *s) {
         return 0;
 }
 
+static const struct {
+        const char *name;
+        int resource;
+} rlimit_table[] = {
+        { "RLIMIT_AS", RLIMIT_AS }, { "RLIMIT_CORE", RLIMIT_CORE }, { "RLIMIT_CPU", RLIMIT_CPU },
+        { "RLIMIT_DATA", RLIMIT_DATA }, { "RLIMIT_FSIZE", RLIMIT_FSIZE }, { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+        { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+        { "RLIMIT_NICE", RLIMIT_NICE }, { "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_NPROC", RLIMIT_NPROC },
+        { "RLIMIT_RSS", RLIMIT_RSS }, { "RLIMIT_RTPRIO", RLIMIT_RTPRIO }, { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+        { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING }, { "RLIMIT_STACK", RLIMIT_STACK },
+};
+
+int rlimit_from_name(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(rlimit_table); i++)
+                if (streq(name, rlimit_table[i].name))
+                        return rlimit_table[i].resource;
+        return -EINVAL;
+}
+
+static int get_u64(Parser *p, json_object *o, const char *key, const char *what, uint64_t *ret) {
+        json_object *v = get(o, key);
+
+        if (!v)
+                return 0;
+        if (!json_object_is_type(v, json_type_int))
+                return parser_fail(p, -EINVAL, "%s: expected an integer", what);
+        /* json-c keeps unsigned 64-bit values apart from signed ones */
+        errno = 0;
+        int64_t i = json_object_get_int64(v);
+        if (i < 0)
+                return parser_fail(p, -ERANGE, "%s: must not be negative", what);
+        *ret = i == INT64_MAX ? json_object_get_uint64(v) : (uint64_t) i;
+        return 1;
+}
+
+static int get_i64(Parser *p, json_object *o, const char *key, const char *what, int64_t *ret) {
+        json_object *v = get(o, key);
+
+        if (!v)
+                return 0;
+        if (!json_object_is_type(v, json_type_int))
+                return parser_fail(p, -EINVAL, "%s: expected an integer", what);
+        *ret = json_object_get_int64(v);
+        return 1;
+}
+
+static int parse_rlimits(Parser *p, json_object *l, ExecSpec *s) {
+        int r;
+
+        if (!l)
+                return 0;
+        if (!json_object_is_type(l, json_type_array))
+                return parser_fail(p, -EINVAL, "process.rlimits: expected an array");
+        size_t n = json_object_array_length(l);
+        s->rlimits = calloc(MAX(n, 1u), sizeof(ExecRlimit));
+        if (!s->rlimits)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                json_object *o = json_object_array_get_idx(l, i);
+                _cleanup_(freep) char *type = NULL;
+                ExecRlimit *rl = &s->rlimits[s->n_rlimits];
+
+                if (!json_object_is_type(o, json_type_object))
+                        return parser_fail(p, -EINVAL, "process.rlimits[%zu]: expected an object", i);
+                r = get_string(p, o, "type", "process.rlimits[].type", &type);
+                if (r < 0)
+                        return r;
+                if (!type)
+                        return parser_fail(p, -EINVAL, "process.rlimits[%zu]: type missing", i);
+                rl->resource = rlimit_from_name(type);
+                if (rl->resource < 0)
+                        return parser_fail(p, -EINVAL, "process.rlimits: unknown type %s", type);
+                if ((r = get_u64(p, o, "soft", "process.rlimits[].soft", &rl->soft)) < 0 ||
+                    (r = get_u64(p, o, "hard", "process.rlimits[].hard", &rl->hard)) < 0)
+                        return r;
+                if (rl->soft > rl->hard)
+                        return parser_fail(p, -EINVAL, "process.rlimits: %s soft limit above the hard limit", type);
+                s->n_rlimits++;
+        }
+        return 0;
+}
+
+static int parse_resources(Parser *p, json_object *res, ExecSpec *s) {
+        json_object *mem = NULL, *cpu = NULL, *pids = NULL;
+        ExecResources *r = &s->resources;
+        int k;
+
+        if (!res)
+                return 0;
+        if (!json_object_is_type(res, json_type_object))
+                return parser_fail(p, -EINVAL, "linux.resources: expected an object");
+        if ((k = get_object(p, res, "memory", "linux.resources.", &mem)) < 0 ||
+            (k = get_object(p, res, "cpu", "linux.resources.", &cpu)) < 0 ||
+            (k = get_object(p, res, "pids", "linux.resources.", &pids)) < 0)
+                return k;
+        if ((k = get_i64(p, mem, "limit", "linux.resources.memory.limit", &r->memory_limit)) < 0 ||
+            (k = get_i64(p, mem, "swap", "linux.resources.memory.swap", &r->memory_swap)) < 0 ||
+            (k = get_i64(p, cpu, "quota", "linux.resources.cpu.quota", &r->cpu_quota)) < 0 ||
+            (k = get_u64(p, cpu, "period", "linux.resources.cpu.period", &r->cpu_period)) < 0 ||
+            (k = get_u64(p, cpu, "shares", "linux.resources.cpu.shares", &r->cpu_shares)) < 0 ||
+            (k = get_string(p, cpu, "cpus", "linux.resources.cpu.cpus", &r->cpuset_cpus)) < 0 ||
+            (k = get_string(p, cpu, "mems", "linux.resources.cpu.mems", &r->cpuset_mems)) < 0 ||
+            (k = get_i64(p, pids, "limit", "linux.resources.pids.limit", &r->pids_limit)) < 0)
+                return k;
+        if (r->memory_limit < -1)
+                return parser_fail(p, -EINVAL, "linux.resources.memory.limit: invalid");
+        if (r->memory_limit > 0 && r->memory_limit < 6 * 1024 * 1024)
+                /* docker's floor, and its message */
+                return parser_fail(p, -EINVAL, "linux.resources.memory.limit: Minimum memory limit allowed is 6MB");
+        if (r->memory_swap > 0 && r->memory_limit > 0 && r->memory_swap < r->memory_limit)
+                return parser_fail(p, -EINVAL, "linux.resources.memory.swap: Minimum memoryswap limit should be larger than memory limit");
+        if (r->memory_limit == -1)
+                r->memory_limit = 0;
+        if (r->cpu_period && (r->cpu_period < 1000 || r->cpu_period > 1000000))
+                return parser_fail(p, -EINVAL, "linux.resources.cpu.period: must be between 1ms and 1s");
+        if (r->cpu_quota > 0 && r->cpu_quota < 1000)
+                return parser_fail(p, -EINVAL, "linux.resources.cpu.quota: must be at least 1ms");
+        if (r->cpuset_cpus && r->cpuset_cpus[strspn(r->cpuset_cpus, "0123456789,-")])
+                return parser_fail(p, -EINVAL, "linux.resources.cpu.cpus: invalid list \"%s\"", r->cpuset_cpus);
+        if (r->cpuset_mems && r->cpuset_mems[strspn(r->cpuset_mems, "0123456789,-")])
+                return parser_fail(p, -EINVAL, "linux.resources.cpu.mems: invalid list \"%s\"", r->cpuset_mems);
+        if (r->pids_limit == 0)
+                r->pids_limit = 0; /* docker: 0 means unset */
+        return 0;
+}
+
+static int parse_annotations(Parser *p, json_object *a, ExecSpec *s) {
+        _cleanup_(freep) char *size = NULL, *files = NULL, *keep = NULL;
+        int r;
+
+        if (!a)
+                return 0;
+        if (!json_object_is_type(a, json_type_object))
+                return parser_fail(p, -EINVAL, "annotations: expected an object");
+        if ((r = get_string(p, a, "org.wharf.log.path", "annotations.org.wharf.log.path", &s->log_path)) < 0 ||
+            (r = get_string(p, a, "org.wharf.log.max-size", "annotations.org.wharf.log.max-size", &size)) < 0 ||
+            (r = get_string(p, a, "org.wharf.log.max-file", "annotations.org.wharf.log.max-file", &files)) < 0 ||
+            (r = get_string(p, a, "org.wharf.stdin.keep-open", "annotations.org.wharf.stdin.keep-open", &keep)) < 0)
+                return r;
+        if (s->log_path && s->log_path[0] != '/')
+                return parser_fail(p, -EINVAL, "annotations: org.wharf.log.path must be absolute");
+        if (size) {
+                r = log_size_parse(size, &s->log_max_size);
+                if (r < 0)
+                        return parser_fail(p, r, "annotations: org.wharf.log.max-size: invalid size \"%s\"", size);
+        }
+        s->log_max_file = 1;
+        if (files) {
+                char *end;
+                errno = 0;
+                unsigned long n = strtoul(files, &end, 10);
+                if (errno || end == files || *end || n < 1 || n > 1000)
+                        return parser_fail(p, -EINVAL, "annotations: org.wharf.log.max-file: invalid number \"%s\"", files);
+                s->log_max_file = n;
+        }
+        s->stdin_keep_open = keep && streq(keep, "true");
+        return 0;
+}
+
 static int parse_process(Parser *p, json_object *proc, ExecSpec *s) {
         json_object *user, *caps;
         int r;
@@ -267,8 +428,6 @@ static int parse_process(Parser *p, json_object *proc, ExecSpec *s) {
         r = get_bool(p, proc, "terminal", "process.terminal", &s->terminal);
         if (r < 0)
                 return r;
-        if (s->terminal)
-                return parser_fail(p, -EOPNOTSUPP, "process.terminal: terminal not supported yet");
 
         r = get_bool(p, proc, "noNewPrivileges", "process.noNewPrivileges", &s->no_new_privs);
         if (r < 0)
@@ -303,6 +462,10 @@ static int parse_process(Parser *p, json_object *proc, ExecSpec *s) {
                         s->n_additional_gids = n;
                 }
         }
+
+        r = parse_rlimits(p, get(proc, "rlimits"), s);
+        if (r < 0)
+                return r;
 
         r = get_object(p, proc, "capabilities", "process.", &caps);
         if (r < 0)
@@ -405,6 +568,23 @@ static int parse_linux(Parser *p, json_object *linux_, ExecSpec *s) {
                 }
         }
 
+        r = parse_resources(p, get(linux_, "resources"), s);
+        if (r < 0)
+                return r;
+        r = get_string(p, linux_, "cgroupsPath", "linux.cgroupsPath", &s->cgroups_path);
+        if (r < 0)
+                return r;
+        if (s->cgroups_path && (strstr(s->cgroups_path, "..") || strchr(s->cgroups_path, ':')))
+                return parser_fail(p, -EINVAL, "linux.cgroupsPath: \"%s\" not supported", s->cgroups_path);
+        json_object *sc = get(linux_, "seccomp");
+        if (sc) {
+                if (!json_object_is_type(sc, json_type_object))
+                        return parser_fail(p, -EINVAL, "linux.seccomp: expected an object");
+                s->seccomp_json = strdup(json_object_to_json_string_ext(sc, JSON_C_TO_STRING_PLAIN));
+                if (!s->seccomp_json)
+                        return -ENOMEM;
+        }
+
         /* absent lists mean docker's defaults; an empty list means none */
         r = get_strv(p, linux_, "maskedPaths", "linux.maskedPaths", &present, &s->masked_paths);
         if (r < 0)
@@ -460,6 +640,8 @@ int exec_spec_parse(const char *json, ExecSpec *ret, char **ret_error) {
         if (r >= 0)
                 r = parse_mounts(&p, get(root, "mounts"), &s);
         if (r >= 0)
+                r = parse_annotations(&p, get(root, "annotations"), &s);
+        if (r >= 0)
                 r = get_object(&p, root, "linux", "", &linux_);
         if (r >= 0)
                 r = parse_linux(&p, linux_, &s);
@@ -482,4 +664,34 @@ fail:
         else
                 free(p.error);
         return r;
+}
+
+int exec_process_parse(const char *json, ExecSpec *ret, char **ret_error) {
+        _cleanup_(json_object_putp) json_object *root = NULL;
+        enum json_tokener_error jerr;
+        ExecSpec s = {};
+        Parser p = {};
+        int r;
+
+        root = json_tokener_parse_verbose(json, &jerr);
+        if (!root)
+                r = parser_fail(&p, -EINVAL, "not valid JSON: %s", json_tokener_error_desc(jerr));
+        else if (!(s.cwd = strdup("/")))
+                r = -ENOMEM;
+        else
+                r = parse_process(&p, root, &s);
+        if (r < 0) {
+                exec_spec_done(&s);
+                if (r == -ENOMEM && !p.error)
+                        p.error = strdup("out of memory");
+                if (ret_error)
+                        *ret_error = p.error;
+                else
+                        free(p.error);
+                return r;
+        }
+        *ret = s;
+        if (ret_error)
+                *ret_error = NULL;
+        return 0;
 }

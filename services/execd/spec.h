@@ -43,6 +43,23 @@ typedef enum CapSet {
         _CAP_SET_MAX,
 } CapSet;
 
+typedef struct ExecRlimit {
+        int resource;           /* RLIMIT_* */
+        uint64_t soft, hard;
+} ExecRlimit;
+
+/* linux.resources; 0 means "not set" throughout */
+typedef struct ExecResources {
+        int64_t memory_limit;   /* bytes */
+        int64_t memory_swap;    /* memory + swap, bytes; -1 unlimited */
+        int64_t cpu_quota;      /* µs per period; -1 unlimited */
+        uint64_t cpu_period;    /* µs */
+        uint64_t cpu_shares;
+        int64_t pids_limit;     /* -1 unlimited */
+        char *cpuset_cpus;
+        char *cpuset_mems;
+} ExecResources;
+
 typedef struct ExecSpec {
         char *oci_version;
 
@@ -70,6 +87,25 @@ typedef struct ExecSpec {
 
         char **masked_paths;
         char **readonly_paths;
+
+        ExecRlimit *rlimits;
+        size_t n_rlimits;
+
+        ExecResources resources;
+        char *cgroups_path;     /* linux.cgroupsPath, relative to our own cgroup */
+
+        /* linux.seccomp compiled by execd (seccomp.c): struct sock_filter[] */
+        void *seccomp_bpf;
+        size_t seccomp_bpf_size;
+        char *seccomp_json;     /* execd only: the linux.seccomp object as text */
+
+        /* annotations org.wharf.log.* (docker json-file) */
+        char *log_path;
+        uint64_t log_max_size;  /* 0: unlimited */
+        unsigned log_max_file;  /* files kept, the current one included */
+        /* annotation org.wharf.stdin.keep-open: stdin EOF from Run does not
+         * close the container's stdin (docker run -i -d, attach later) */
+        bool stdin_keep_open;
 } ExecSpec;
 
 /* docker's default capability set */
@@ -80,6 +116,13 @@ void exec_spec_done(ExecSpec *s);
 /* Parses config.json text. On error returns a negative errno and, if
  * ret_error is given, a malloc'd one-line reason ("process.args: ..."). */
 int exec_spec_parse(const char *json, ExecSpec *ret, char **ret_error);
+
+/* Parses an OCI "process" object alone (Exec): args, env, cwd, user,
+ * terminal, capabilities, noNewPrivileges, rlimits. */
+int exec_process_parse(const char *json, ExecSpec *ret, char **ret_error);
+
+/* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -EINVAL if unknown */
+int rlimit_from_name(const char *name);
 
 /* Flat form for the monitor: "<tag><value>\0" records. */
 int exec_spec_serialize(const ExecSpec *s, char **ret, size_t *ret_size);
