@@ -142,7 +142,7 @@ if [ $STRACE = 1 ]; then
         while read -r u n; do
                 pid=$(busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" call org.freedesktop.DBus /org/freedesktop/DBus \
                         org.freedesktop.DBus GetConnectionUnixProcessID s "$u" | awk '{ print $2 }')
-                strace -c -f -w -o "$WORK/strace.$n" -p "$pid" 2>/dev/null &
+                strace -c -f -w -o "$WORK/strace.$n" -p "$pid" 2>"$WORK/logs/strace.$n.log" &
                 PIDS+=($!)
         done < "$NAMES"
         sleep 1
