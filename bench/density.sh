@@ -239,7 +239,7 @@ fi
         echo
         echo "### memory per running \`sleep infinity\` container"
         echo
-        echo "$BENCH_DATE, $(uname -r), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "$BENCH_DATE, $(uname -r), $(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
         echo
         echo "| engine | running | monitor PSS | engine growth | kernel objects | monitor + kernel | MemAvailable drop | idle engine PSS | start all | rm all | how |"
         echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"

@@ -287,7 +287,7 @@ table() {
                 echo
                 echo "### $title"
                 echo
-                echo "$BENCH_DATE, $(uname -r), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+                echo "$BENCH_DATE, $(uname -r), $(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
                 echo
                 echo "| row | command | runs | median | min–max | × $ref |"
                 echo "|---|---|---:|---:|---:|---:|"
