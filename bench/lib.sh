@@ -58,6 +58,11 @@ bench_init() {
         : > "$WORK/notes"
         BENCH_LINKS_BEFORE=$(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort)
         BENCH_NETNS_BEFORE=$(ip netns list 2>/dev/null | awk '{ print $1 }' | sort)
+        # podman's CNI plugins leave their firewall chains and IPAM state
+        # behind: remove them at the end unless they were there before
+        BENCH_CNI_CHAINS_BEFORE=0 BENCH_CNI_DIR_BEFORE=0
+        iptables -S CNI-FORWARD >/dev/null 2>&1 && BENCH_CNI_CHAINS_BEFORE=1
+        [ -e /var/lib/cni ] && BENCH_CNI_DIR_BEFORE=1
         trap bench_cleanup EXIT
         trap 'exit 130' INT TERM HUP
         BENCH_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -386,6 +391,14 @@ bench_cleanup() {
                 case $m in cni-podman*|br-*|veth*|wbd*) ip link del "$m" 2>/dev/null && say "removed link $m" ;; esac
         done
 
+        if [ "${BENCH_CNI_CHAINS_BEFORE:-1}" = 0 ] && iptables -S CNI-FORWARD >/dev/null 2>&1; then
+                iptables -D FORWARD -m comment --comment "CNI firewall plugin rules" -j CNI-FORWARD 2>/dev/null
+                iptables -F CNI-FORWARD && iptables -X CNI-FORWARD
+                iptables -F CNI-ADMIN 2>/dev/null && iptables -X CNI-ADMIN 2>/dev/null
+                say "removed podman's CNI firewall chains"
+        fi
+        [ "${BENCH_CNI_DIR_BEFORE:-1}" = 0 ] && rm -rf /var/lib/cni
+
         # check: nothing of ours is left
         sleep 0.5
         while read -r p; do [ -n "$p" ] && { say "LEFT: process $p"; left=1; }; done < <(work_processes)
@@ -395,6 +408,8 @@ bench_cleanup() {
         links=$(comm -13 <(echo "$BENCH_LINKS_BEFORE") \
                 <(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort))
         [ -n "$links" ] && { say "LEFT: links $(echo $links)"; left=1; }
+        m=$( { iptables -S; iptables -t nat -S; } 2>/dev/null | grep -c -- '-N CNI-')
+        [ "$m" -gt 0 ] && [ "${BENCH_CNI_CHAINS_BEFORE:-1}" = 0 ] && { say "LEFT: $m CNI iptables chains"; left=1; }
         [ $left = 0 ] && say "clean: no process, mount, netns or link left"
 
         if [ -s "$WORK/report.md" ]; then
