@@ -32,6 +32,12 @@ int cmd_ps(int argc, char *argv[]);
 int cmd_rm(int argc, char *argv[]);
 int cmd_info(int argc, char *argv[]);
 int cmd_version(int argc, char *argv[]);
+/* network.c */
+int cmd_network(int argc, char *argv[]);
+int cmd_port(int argc, char *argv[]);
+int cmd_login(int argc, char *argv[]);
+int cmd_logout(int argc, char *argv[]);
+int cmd_push(int argc, char *argv[]);
 
 /* "wharf: <message>" and "See 'wharf <command> --help'." on stderr, as
  * docker prints usage errors. Returns -EINVAL. */

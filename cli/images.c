@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "format.h"
 #include "reference.h"
+#include "registry.h"
 
 /* What a job's interruption or failure makes the process exit with. */
 static int exit_code_for(Engine *e, int r, int failure) {
@@ -29,13 +30,15 @@ static bool reference_has_tag_or_digest(const char *s) {
 
 int cmd_pull(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "quiet", no_argument, NULL, 'q' },
-                { "help",  no_argument, NULL, 'h' },
+                { "quiet",    no_argument,       NULL, 'q' },
+                { "platform", required_argument, NULL, 'P' },
+                { "help",     no_argument,       NULL, 'h' },
                 {}
         };
         _cleanup_(engine_freep) Engine *e = NULL;
         _cleanup_(job_freep) Job *j = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        const char *platform = NULL;
         _cleanup_(reference_done) Reference ref = {};
         _cleanup_(freep) char *normalized = NULL;
         bool quiet = false;
@@ -49,11 +52,15 @@ int cmd_pull(int argc, char *argv[]) {
                 case 'q':
                         quiet = true;
                         break;
+                case 'P':
+                        platform = optarg;
+                        break;
                 case 'h':
                         printf("\nUsage:  wharf pull [OPTIONS] NAME[:TAG|@DIGEST]\n\n"
                                "Download an image from a registry\n\n"
                                "Options:\n"
-                               "  -q, --quiet   Suppress verbose output\n");
+                               "      --platform string   Set platform if server is multi-platform capable\n"
+                               "  -q, --quiet             Suppress verbose output\n");
                         return 0;
                 default:
                         usage_getopt_error("pull", c, argv);
@@ -86,7 +93,23 @@ int cmd_pull(int argc, char *argv[]) {
                 engine_print_error(NULL, r, NULL, false);
                 return 1;
         }
-        r = engine_call(e, "Pull", 0, &reply, NULL, false, "s", name);
+        /* the stored credentials for the image's registry go along, as docker's X-Registry-Auth */
+        r = engine_new_call(e, "Pull", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", name);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "{sv}");
+        if (r >= 0 && !isempty(platform))
+                r = sd_bus_message_append(m, "{sv}", "Platform", "s", platform);
+        if (r >= 0)
+                r = registry_auth_append_entry(m, name);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r < 0) {
+                fprintf(stderr, "Error: %s\n", strerror(-r));
+                return 1;
+        }
+        r = engine_call_message(e, m, 0, &reply, NULL, false);
         if (r < 0)
                 return 1;
         r = job_attach(j, reply);

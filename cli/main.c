@@ -26,6 +26,11 @@ static const struct {
         { "rmi",     cmd_rmi,     "Remove one or more images" },
         { "info",    cmd_info,    "Display system-wide information" },
         { "version", cmd_version, "Show the wharf version information" },
+        { "network", cmd_network, "Manage networks" },
+        { "port",    cmd_port,    "List port mappings or a specific mapping for the container" },
+        { "login",   cmd_login,   "Log in to a registry" },
+        { "logout",  cmd_logout,  "Log out from a registry" },
+        { "push",    cmd_push,    "Upload an image to a registry" },
 };
 
 static void help(void) {

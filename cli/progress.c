@@ -76,10 +76,26 @@ static void progress_remember(Progress *p, const char *id, size_t len) {
         p->n_ids++;
 }
 
+bool progress_line_is_transient(const char *line) {
+        size_t len = progress_line_id(line);
+        const char *rest;
+
+        if (len == 0)
+                return false;
+        rest = startswith(line + len, ": ");
+        if (!rest)
+                return false;
+        rest = startswith(rest, "Downloading ") ?: startswith(rest, "Pushing ") ?: startswith(rest, "Extracting ");
+        return rest && *rest >= '0' && *rest <= '9';
+}
+
 void progress_line(Progress *p, const char *line) {
         size_t len;
 
         if (!p->f)
+                return;
+        /* byte counts are for a terminal, where they are redrawn in place */
+        if (!p->tty && progress_line_is_transient(line))
                 return;
 
         progress_clear_status(p);

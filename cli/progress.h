@@ -31,6 +31,10 @@ void progress_done(Progress *p);
  * its length, or 0 if the line has none. */
 size_t progress_line_id(const char *line);
 
+/* "<id>: Downloading 1.2MB/3.4MB (2.0MB/s)" and the like (Pushing,
+ * Extracting followed by a number): shown on a terminal only. */
+bool progress_line_is_transient(const char *line);
+
 void progress_line(Progress *p, const char *line);
 
 /* For a job whose failure must leave exactly one error line: lines are kept

@@ -16,9 +16,11 @@ void run_options_done(RunOptions *o) {
         free(o->entrypoint);
         free(o->hostname);
         free(o->network);
+        free(o->platform);
         free(o->user);
         free(o->image);
         strv_free(o->cmd);
+        net_options_done(&o->net);
         *o = (RunOptions) {};
 }
 
@@ -154,6 +156,14 @@ static void run_help(const char *command) {
                "  -i, --interactive          Keep STDIN open even if not attached\n"
                "      --name string          Assign a name to the container\n"
                "      --network string       Connect a container to a network (default \"default\")\n"
+               "      --add-host list        Add a custom host-to-IP mapping (host:ip)\n"
+               "      --dns list             Set custom DNS servers\n"
+               "      --ip string            IPv4 address (e.g., 172.30.100.104)\n"
+               "      --mac-address string   Container MAC address (e.g., 92:d0:c6:0a:29:33)\n"
+               "      --network-alias list   Add network-scoped alias for the container\n"
+               "  -p, --publish list         Publish a container's port(s) to the host\n"
+               "  -P, --publish-all          Publish all exposed ports to random ports\n"
+               "      --platform string      Set platform if server is multi-platform capable\n"
                "      --rm                   Automatically remove the container when it exits\n"
                "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
                "  -w, --workdir string       Working directory inside the container\n",
@@ -169,6 +179,8 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 ARG_ENTRYPOINT,
                 ARG_NETWORK,
                 ARG_HELP,
+                ARG_NET_FLAG,   /* net-options.c's, by their long name */
+                ARG_PLATFORM,
         };
         static const struct option options[] = {
                 { "rm",          no_argument,       NULL, ARG_RM         },
@@ -185,6 +197,14 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 { "tty",         no_argument,       NULL, 't'            },
                 { "detach",      no_argument,       NULL, 'd'            },
                 { "help",        no_argument,       NULL, ARG_HELP       },
+                { "publish",     required_argument, NULL, 'p'            },
+                { "publish-all", no_argument,       NULL, 'P'            },
+                { "ip",          required_argument, NULL, ARG_NET_FLAG   },
+                { "mac-address", required_argument, NULL, ARG_NET_FLAG   },
+                { "dns",         required_argument, NULL, ARG_NET_FLAG   },
+                { "add-host",    required_argument, NULL, ARG_NET_FLAG   },
+                { "network-alias", required_argument, NULL, ARG_NET_FLAG },
+                { "platform",    required_argument, NULL, ARG_PLATFORM   },
                 {}
         };
         _cleanup_(run_options_done) RunOptions o = {};
@@ -194,11 +214,12 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
         int c, r;
 
         /* "+": stop at the image, the rest belongs to the container */
-        const char *optstring = is_create ? "+:e:w:h:u:it" : "+:e:w:h:u:itd";
+        const char *optstring = is_create ? "+:e:w:h:u:itp:P" : "+:e:w:h:u:itdp:P";
+        int option_index = -1;
 
         opterr = 0;
         optind = 0;
-        while ((c = getopt_long(argc, argv, optstring, options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, optstring, options, &option_index)) >= 0) {
                 char **target = NULL;
 
                 switch (c) {
@@ -232,6 +253,9 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 case ARG_NETWORK:
                         target = &o.network;
                         break;
+                case ARG_PLATFORM:
+                        target = &o.platform;
+                        break;
                 case 'u':
                         target = &o.user;
                         break;
@@ -247,6 +271,21 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 case ARG_HELP:
                         run_help(command);
                         return 1;
+                case 'p':
+                case 'P':
+                case ARG_NET_FLAG: {
+                        _cleanup_(freep) char *error = NULL;
+                        const char *flag = c == 'p' ? "publish" : c == 'P' ? "publish-all" : options[option_index].name;
+
+                        r = net_options_add(&o.net, flag, optarg, &error);
+                        if (r == -ENOMEM)
+                                return r;
+                        if (r < 0) {
+                                fprintf(stderr, "wharf: %s\nSee 'wharf %s --help'.\n", error ?: "invalid argument", command);
+                                return -EINVAL;
+                        }
+                        break;
+                }
                 default:
                         return usage_getopt_error(command, c, argv);
                 }

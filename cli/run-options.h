@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include "net-options.h"
+
 typedef struct RunOptions {
         bool rm;
         bool interactive;
@@ -21,8 +23,10 @@ typedef struct RunOptions {
         char *hostname;
         char *network;          /* "default" unless given */
         char *user;
+        char *platform;         /* for the pull, if the image is not local */
         char *image;
         char **cmd;             /* the container's own arguments */
+        NetOptions net;         /* -p, -P, --ip, --dns... (net-options.c) */
 } RunOptions;
 
 void run_options_done(RunOptions *o);

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "containers.h"
 #include "log.h"
+#include "registry.h"
 #include "run-options.h"
 
 /* docker's form for run/create/start: "wharf: Error response from daemon: ...." */
@@ -36,7 +37,12 @@ static int append_options(sd_bus_message *m, const RunOptions *o) {
         APPEND_STRING("Hostname", o->hostname);
         APPEND_STRING("NetworkMode", o->network);
         APPEND_STRING("User", o->user);
+        APPEND_STRING("Platform", o->platform);
 #undef APPEND_STRING
+        /* credentials for the pull, if the image is not local */
+        r = registry_auth_append_entry(m, o->image);
+        if (r < 0)
+                return r;
 
         if (o->env && o->env[0]) {
                 if ((r = sd_bus_message_open_container(m, 'e', "sv")) < 0 ||
@@ -45,6 +51,14 @@ static int append_options(sd_bus_message *m, const RunOptions *o) {
                     (r = sd_bus_message_append_strv(m, o->env)) < 0 ||
                     (r = sd_bus_message_close_container(m)) < 0 ||
                     (r = sd_bus_message_close_container(m)) < 0)
+                        return r;
+        }
+        {
+                _cleanup_(freep) char *net = NULL;
+                r = net_options_to_json(&o->net, &net);
+                if (r < 0)
+                        return r;
+                if (net && (r = sd_bus_message_append(m, "{sv}", "NetworkConfig", "s", net)) < 0)
                         return r;
         }
         if (o->entrypoint_set) {

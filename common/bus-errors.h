@@ -20,6 +20,11 @@
 #define WHARF_ERROR_NAME_IN_USE              "org.wharf.Error.NameInUse"
 #define WHARF_ERROR_BACKEND_FAILED           "org.wharf.Error.BackendFailed"
 #define WHARF_ERROR_AMBIGUOUS                "org.wharf.Error.Ambiguous"
+/* networks (netd, wharfd) */
+#define WHARF_ERROR_NO_SUCH_NETWORK          "org.wharf.Error.NoSuchNetwork"
+#define WHARF_ERROR_NETWORK_IN_USE           "org.wharf.Error.NetworkInUse"
+#define WHARF_ERROR_PORT_IN_USE              "org.wharf.Error.PortInUse"
+#define WHARF_ERROR_UNAUTHORIZED             "org.wharf.Error.Unauthorized"
 
 /* Registers the table with sd-bus; call once at start-up. */
 int bus_errors_register(void);

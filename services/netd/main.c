@@ -22,7 +22,7 @@ int main(int argc, char *argv[]) {
         if (r != 0)
                 return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 
-        r = manager_new(args.run, &m);
+        r = manager_new(args.root, args.run, &m);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up: %m"), EXIT_FAILURE;
         r = manager_startup(m);

@@ -4,6 +4,7 @@
 #include "id.h"
 #include "log.h"
 #include "netd-manager.h"
+#include "netd-network.h"
 
 #include "config.h"
 
@@ -66,6 +67,7 @@ static int method_remove_sandbox(sd_bus_message *message, void *userdata, sd_bus
                 return 1;
         }
 
+        (void) manager_remove_sandbox_network(m, id);
         r = sandbox_remove(m->netns_dir, id);
         if (r < 0) {
                 log_error_errno(r, "Failed to remove sandbox %s: %m", id);
@@ -75,6 +77,61 @@ static int method_remove_sandbox(sd_bus_message *message, void *userdata, sd_bus
         }
         log_info("Removed sandbox %s.", id);
         return sd_bus_reply_method_return(message, NULL);
+}
+
+static int method_create_sandbox_with_options(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        const char *id, *mode, *options;
+        int r;
+
+        r = sd_bus_message_read(message, "sss", &id, &mode, &options);
+        if (r < 0)
+                return r;
+        if (!id_is_valid(id))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "Invalid container id \"%s\": expected 64 lowercase hex characters.", id);
+        if (isempty(mode))
+                mode = "none";
+        if (manager_find_creation(m, id))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_FILE_EXISTS,
+                                         "The network sandbox of %s is being created already.", id);
+        if (manager_find_sandbox_rec(m, id))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_FILE_EXISTS,
+                                         "The network sandbox of %s exists already.", id);
+
+        r = manager_start_creation_full(m, id, NET_MODE_NONE, mode, options, NULL, message, error);
+        if (sd_bus_error_is_set(error))
+                return r < 0 ? r : -EINVAL;
+        if (r == -EEXIST)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_FILE_EXISTS,
+                                         "The network sandbox of %s exists already.", id);
+        if (r < 0) {
+                log_error_errno(r, "Failed to start creating sandbox %s: %m", id);
+                return sd_bus_error_setf(error, WHARF_ERROR_BACKEND_FAILED,
+                                         "Failed to create the network sandbox of %s: %s", id, strerror(-r));
+        }
+        return 1;
+}
+
+static int method_connect_sandbox(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        const char *id, *network, *options;
+        int r;
+
+        r = sd_bus_message_read(message, "sss", &id, &network, &options);
+        if (r < 0)
+                return r;
+        if (!id_is_valid(id))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "Invalid container id \"%s\": expected 64 lowercase hex characters.", id);
+        if (manager_find_creation(m, id))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "The network sandbox of %s is busy.", id);
+        r = manager_start_creation_full(m, id, NET_MODE_NONE, "connect", options, network, message, error);
+        if (sd_bus_error_is_set(error))
+                return r < 0 ? r : -EINVAL;
+        if (r < 0)
+                return sd_bus_error_setf(error, WHARF_ERROR_BACKEND_FAILED, "Failed to connect %s: %s", id, strerror(-r));
+        return 1;
 }
 
 static int method_list_sandboxes(sd_bus_message *message, void *userdata, sd_bus_error *error) {
@@ -130,6 +187,43 @@ const sd_bus_vtable manager_vtable[] = {
                                  NULL,,
                                  "a(ss)", SD_BUS_PARAM(sandboxes),
                                  method_list_sandboxes, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("CreateSandboxWithOptions",
+                                 "sss", SD_BUS_PARAM(container_id) SD_BUS_PARAM(mode) SD_BUS_PARAM(options),
+                                 "ss", SD_BUS_PARAM(netns_path) SD_BUS_PARAM(settings),
+                                 method_create_sandbox_with_options, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("GetSandbox",
+                                 "s", SD_BUS_PARAM(container_id),
+                                 "s", SD_BUS_PARAM(settings),
+                                 method_get_sandbox, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ConnectSandbox",
+                                 "sss", SD_BUS_PARAM(container_id) SD_BUS_PARAM(network) SD_BUS_PARAM(options),
+                                 "s", SD_BUS_PARAM(settings),
+                                 method_connect_sandbox, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("DisconnectSandbox",
+                                 "ss", SD_BUS_PARAM(container_id) SD_BUS_PARAM(network),
+                                 NULL,,
+                                 method_disconnect_sandbox, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("CreateNetwork",
+                                 "ssssba{ss}", SD_BUS_PARAM(name) SD_BUS_PARAM(driver) SD_BUS_PARAM(subnet)
+                                 SD_BUS_PARAM(gateway) SD_BUS_PARAM(internal) SD_BUS_PARAM(labels),
+                                 "s", SD_BUS_PARAM(id),
+                                 method_create_network, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("RemoveNetwork",
+                                 "s", SD_BUS_PARAM(network),
+                                 NULL,,
+                                 method_remove_network, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("InspectNetwork",
+                                 "s", SD_BUS_PARAM(network),
+                                 "s", SD_BUS_PARAM(json),
+                                 method_inspect_network, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ListNetworks",
+                                 NULL,,
+                                 "s", SD_BUS_PARAM(json),
+                                 method_list_networks, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PruneNetworks",
+                                 NULL,,
+                                 "as", SD_BUS_PARAM(removed),
+                                 method_prune_networks, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_VTABLE_END
 };

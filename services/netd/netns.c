@@ -25,7 +25,7 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_sock *, nl_socket_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct rtnl_link *, rtnl_link_put);
 
 /* libnl reports its own error codes; the callers speak errno. */
-static int errno_from_nl(int nlerr) {
+int errno_from_nl(int nlerr) {
         switch (abs(nlerr)) {
         case 0:                 return 0;
         case NLE_NOMEM:         return -ENOMEM;
@@ -41,7 +41,7 @@ static int errno_from_nl(int nlerr) {
         }
 }
 
-static int rtnl_open(struct nl_sock **ret) {
+int rtnl_open(struct nl_sock **ret) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
         int r;
 

@@ -38,3 +38,9 @@ int netns_unpin(const char *path);
 /* Whether path has a network namespace (nsfs) mounted on it: 1/0, or <0 on
  * error (-ENOENT if path does not exist). */
 int netns_is_pinned(const char *path);
+
+struct nl_sock;
+/* libnl error code to negative errno */
+int errno_from_nl(int nlerr);
+/* a connected NETLINK_ROUTE socket of libnl */
+int rtnl_open(struct nl_sock **ret);

@@ -3,10 +3,13 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "id.h"
+#include "link.h"
 #include "macro.h"
 #include "netns.h"
 #include "sandbox.h"
@@ -33,7 +36,7 @@ NetMode net_mode_from_string(const char *s) {
 }
 
 bool net_mode_is_supported(NetMode m) {
-        return m == NET_MODE_NONE;
+        return m >= 0 && m < _NET_MODE_MAX;
 }
 
 int sandbox_path(const char *netns_dir, const char *id, char **ret) {
@@ -53,15 +56,68 @@ typedef struct ChildError {
         char step[60];
 } ChildError;
 
-static _noreturn_ void child_run(const char *path, NetMode mode, int errfd) {
+static int child_setup_veths(const SandboxPlan *plan, int host_fd, const char **step) {
+        _cleanup_(closep) int sandbox_fd = -EBADF;
+        int r;
+
+        *step = "open the sandbox's namespace";
+        sandbox_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (sandbox_fd < 0)
+                return -errno;
+        for (size_t i = 0; i < plan->n_veths; i++) {
+                r = link_veth_setup(plan->veths + i, host_fd, sandbox_fd, step);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int child_create(const char *path, const SandboxPlan *plan, const char **step) {
+        _cleanup_(closep) int host_fd = -EBADF;
+        int r;
+
+        if (plan && plan->join) {
+                /* host and container: modes share a namespace that exists */
+                *step = "pin the shared network namespace";
+                if (mount(plan->join, path, NULL, MS_BIND, NULL) < 0)
+                        return -errno;
+                return 0;
+        }
+
+        *step = "open the host's namespace";
+        host_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (host_fd < 0)
+                return -errno;
+        r = netns_new_pinned(path, step);
+        if (r < 0)
+                return r;
+        if (plan)
+                return child_setup_veths(plan, host_fd, step);
+        return 0;
+}
+
+static int child_attach(const char *path, const SandboxPlan *plan, const char **step) {
+        _cleanup_(closep) int host_fd = -EBADF, fd = -EBADF;
+
+        *step = "open the host's namespace";
+        host_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (host_fd < 0)
+                return -errno;
+        *step = "enter the sandbox's namespace";
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        if (setns(fd, CLONE_NEWNET) < 0)
+                return -errno;
+        return child_setup_veths(plan, host_fd, step);
+}
+
+static _noreturn_ void child_run(const char *path, const SandboxPlan *plan, bool attach, int errfd) {
         const char *step = NULL;
         ChildError ce = {};
         int r;
 
-        /* Only "none" so far: later modes add their links here. */
-        (void) mode;
-
-        r = netns_new_pinned(path, &step);
+        r = attach ? child_attach(path, plan, &step) : child_create(path, plan, &step);
         if (r >= 0)
                 _exit(EXIT_SUCCESS);
 
@@ -71,16 +127,81 @@ static _noreturn_ void child_run(const char *path, NetMode mode, int errfd) {
         _exit(EXIT_FAILURE);
 }
 
-int sandbox_create_start(const char *netns_dir, const char *id, NetMode mode,
-                         pid_t *ret_pid, int *ret_errfd) {
-        _cleanup_(freep) char *path = NULL;
-        _cleanup_(closep) int fd = -EBADF;
+static int child_fork(const char *path, const SandboxPlan *plan, bool attach,
+                      pid_t *ret_pid, int *ret_errfd) {
         int pipefd[2];
         pid_t pid;
+
+        if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0)
+                return -errno;
+        pid = fork();
+        if (pid < 0) {
+                int r = -errno;
+                safe_close(pipefd[0]);
+                safe_close(pipefd[1]);
+                return r;
+        }
+        if (pid == 0) {
+                safe_close(pipefd[0]);
+                child_run(path, plan, attach, pipefd[1]);
+        }
+        safe_close(pipefd[1]);
+        *ret_pid = pid;
+        *ret_errfd = pipefd[0];
+        return 0;
+}
+
+int sandbox_attach_start(const char *netns_dir, const char *id, const SandboxPlan *plan,
+                         pid_t *ret_pid, int *ret_errfd) {
+        _cleanup_(freep) char *path = NULL;
         int r;
 
-        if (!net_mode_is_supported(mode))
-                return -EOPNOTSUPP;
+        r = sandbox_path(netns_dir, id, &path);
+        if (r < 0)
+                return r;
+        if (netns_is_pinned(path) <= 0)
+                return -ENOENT;
+        return child_fork(path, plan, true, ret_pid, ret_errfd);
+}
+
+int sandbox_attach_finish(int code, int status, int errfd, char **ret_message) {
+        ChildError ce = {};
+        char *msg = NULL;
+        int r;
+
+        if (code == CLD_EXITED && status == EXIT_SUCCESS)
+                return 0;
+        if (code == CLD_EXITED && read(errfd, &ce, sizeof ce) == (ssize_t) sizeof ce && ce.error > 0) {
+                ce.step[sizeof ce.step - 1] = 0;
+                r = -ce.error;
+                if (asprintf(&msg, "%s: %s", ce.step, strerror(ce.error)) < 0)
+                        msg = NULL;
+        } else {
+                r = -EPROTO;
+                if (asprintf(&msg, "sandbox helper %s %d",
+                             code == CLD_EXITED ? "exited with status" : "killed by signal", status) < 0)
+                        msg = NULL;
+        }
+        if (ret_message)
+                *ret_message = msg;
+        else
+                free(msg);
+        return r;
+}
+
+int sandbox_create_start(const char *netns_dir, const char *id, NetMode mode,
+                         pid_t *ret_pid, int *ret_errfd) {
+        if (mode != NET_MODE_NONE)
+                return -EOPNOTSUPP;     /* the others need a plan */
+        return sandbox_create_start_plan(netns_dir, id, NULL, ret_pid, ret_errfd);
+}
+
+int sandbox_create_start_plan(const char *netns_dir, const char *id, const SandboxPlan *plan,
+                              pid_t *ret_pid, int *ret_errfd) {
+        _cleanup_(freep) char *path = NULL;
+        _cleanup_(closep) int fd = -EBADF;
+        int r;
+
         r = sandbox_path(netns_dir, id, &path);
         if (r < 0)
                 return r;
@@ -91,29 +212,10 @@ int sandbox_create_start(const char *netns_dir, const char *id, NetMode mode,
                 return -errno;
         fd = safe_close(fd);
 
-        if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0) {
-                r = -errno;
+        r = child_fork(path, plan, false, ret_pid, ret_errfd);
+        if (r < 0)
                 (void) unlink(path);
-                return r;
-        }
-
-        pid = fork();
-        if (pid < 0) {
-                r = -errno;
-                safe_close(pipefd[0]);
-                safe_close(pipefd[1]);
-                (void) unlink(path);
-                return r;
-        }
-        if (pid == 0) {
-                safe_close(pipefd[0]);
-                child_run(path, mode, pipefd[1]);
-        }
-
-        safe_close(pipefd[1]);
-        *ret_pid = pid;
-        *ret_errfd = pipefd[0];
-        return 0;
+        return r;
 }
 
 int sandbox_create_finish(const char *netns_dir, const char *id, int code, int status,

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 typedef enum NetMode {
@@ -37,6 +38,26 @@ int sandbox_path(const char *netns_dir, const char *id, char **ret);
  * pin file removed again. */
 int sandbox_create_start(const char *netns_dir, const char *id, NetMode mode,
                          pid_t *ret_pid, int *ret_errfd);
+/* What a new sandbox gets beyond loopback: either the namespace at join
+ * is pinned (host mode: netd's own; container: another sandbox's), or a
+ * new one with these veths. */
+struct VethConfig;
+typedef struct SandboxPlan {
+        const char *join;
+        const struct VethConfig *veths;
+        size_t n_veths;
+} SandboxPlan;
+
+/* sandbox_create_start with a plan (NULL: loopback only, "none") */
+int sandbox_create_start_plan(const char *netns_dir, const char *id, const SandboxPlan *plan,
+                              pid_t *ret_pid, int *ret_errfd);
+/* Adds plan's veths to a pinned sandbox (network connect), in a child as
+ * above; _finish reads its result (nothing to undo but the veths, which
+ * the caller deletes by their host names). */
+int sandbox_attach_start(const char *netns_dir, const char *id, const SandboxPlan *plan,
+                         pid_t *ret_pid, int *ret_errfd);
+int sandbox_attach_finish(int code, int status, int errfd, char **ret_message);
+
 int sandbox_create_finish(const char *netns_dir, const char *id, int code, int status,
                           int errfd, char **ret_message);
 

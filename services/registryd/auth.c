@@ -13,7 +13,8 @@
 struct TokenFetch {
         Manager *manager;
         char *registry;
-        char *repository;
+        char *scope;
+        char *user;
         HttpRequest *request;
         token_fetch_done_t done;
         void *userdata;
@@ -27,12 +28,15 @@ static uint64_t now_usec(Manager *m) {
 
 static void auth_token_free(AuthToken *t) {
         free(t->registry);
-        free(t->repository);
+        free(t->scope);
+        free(t->user);
+        if (t->authorization)
+                explicit_bzero(t->authorization, strlen(t->authorization));
         free(t->authorization);
         free(t);
 }
 
-const char *auth_token_lookup(Manager *m, const char *registry, const char *repository) {
+static const char *auth_token_lookup(Manager *m, const char *registry, const char *scope, const char *user) {
         uint64_t now = now_usec(m);
 
         for (AuthToken **p = &m->tokens; *p; ) {
@@ -42,20 +46,30 @@ const char *auth_token_lookup(Manager *m, const char *registry, const char *repo
                         auth_token_free(t);
                         continue;
                 }
-                if (streq(t->registry, registry) && streq(t->repository, repository))
+                if (streq(t->registry, registry) && streq_ptr(t->scope, scope) && streq(t->user, user))
                         return t->authorization;
                 p = &t->next;
         }
         return NULL;
 }
 
-static int auth_token_store(Manager *m, const char *registry, const char *repository,
+char *auth_header(Manager *m, const char *registry, const char *scope, const Credentials *c) {
+        const char *t = auth_token_lookup(m, registry, scope, credentials_key(c));
+
+        if (t)
+                return strdup(t);
+        if (credentials_present(c) && strv_contains(m->basic_registries, registry))
+                return credentials_basic_header(c);
+        return NULL;
+}
+
+static int auth_token_store(Manager *m, const char *registry, const char *scope, const char *user,
                             const char *token, unsigned expires_in) {
         AuthToken *t;
 
         /* drop an older token for the same scope */
         for (AuthToken **p = &m->tokens; *p; p = &(*p)->next)
-                if (streq((*p)->registry, registry) && streq((*p)->repository, repository)) {
+                if (streq((*p)->registry, registry) && streq_ptr((*p)->scope, scope) && streq((*p)->user, user)) {
                         t = *p;
                         *p = t->next;
                         auth_token_free(t);
@@ -66,8 +80,10 @@ static int auth_token_store(Manager *m, const char *registry, const char *reposi
         if (!t)
                 return -ENOMEM;
         t->registry = strdup(registry);
-        t->repository = strdup(repository);
-        if (!t->registry || !t->repository || asprintf(&t->authorization, "Bearer %s", token) < 0) {
+        t->scope = scope ? strdup(scope) : NULL;
+        t->user = strdup(user);
+        if (!t->registry || (scope && !t->scope) || !t->user ||
+            asprintf(&t->authorization, "Bearer %s", token) < 0) {
                 t->authorization = NULL;
                 auth_token_free(t);
                 return -ENOMEM;
@@ -96,32 +112,38 @@ static void token_fetch_on_done(HttpRequest *r, void *userdata) {
                 _cleanup_(freep) char *e = http_request_transport_error(r);
                 if (asprintf(&msg, "token service unreachable: %s", strempty(e)) < 0)
                         msg = NULL;
-        } else if (r->status != 200) {
+        } else if (r->status == 401 || r->status == 403)
+                msg = strdup(isempty(f->user) ? "unauthorized: authentication required"
+                                              : "unauthorized: incorrect username or password");
+        else if (r->status != 200) {
                 if (asprintf(&msg, "token service answered HTTP %ld", r->status) < 0)
                         msg = NULL;
         } else if (registry_api_parse_token(r->body, r->body_size, &token, &expires_in) < 0)
                 msg = strdup("token service sent an invalid token");
-        else if (auth_token_store(f->manager, f->registry, f->repository, token, expires_in) < 0)
+        else if (auth_token_store(f->manager, f->registry, f->scope, f->user, token, expires_in) < 0)
                 msg = strdup("out of memory");
+        if (token)
+                explicit_bzero(token, strlen(token));
 
         /* the callback may free f */
         f->done(msg ? msg : NULL, f->userdata);
 }
 
-int token_fetch_start(Manager *m, const char *registry, const char *repository,
-                      const char *www_authenticate, token_fetch_done_t done, void *userdata,
-                      TokenFetch **ret) {
-        _cleanup_(bearer_challenge_done) BearerChallenge c = {};
-        _cleanup_(freep) char *url = NULL;
+static int token_fetch_start(Manager *m, const char *registry, const char *scope, const Credentials *c,
+                             const char *www_authenticate, token_fetch_done_t done, void *userdata,
+                             TokenFetch **ret) {
+        _cleanup_(bearer_challenge_done) BearerChallenge ch = {};
+        _cleanup_(freep) char *url = NULL, *basic = NULL;
         TokenFetch *f;
         int r;
 
-        r = bearer_challenge_parse(www_authenticate, &c);
+        r = bearer_challenge_parse(www_authenticate, &ch);
         if (r < 0)
                 return r;
-        url = bearer_challenge_token_url(&c, repository);
+        url = bearer_challenge_token_url(&ch, scope, isempty(c->username) ? NULL : c->username);
         if (!url)
                 return -ENOMEM;
+        basic = credentials_basic_header(c);
 
         f = calloc(1, sizeof(*f));
         if (!f)
@@ -130,13 +152,17 @@ int token_fetch_start(Manager *m, const char *registry, const char *repository,
         f->done = done;
         f->userdata = userdata;
         f->registry = strdup(registry);
-        f->repository = strdup(repository);
-        if (!f->registry || !f->repository) {
+        f->scope = scope ? strdup(scope) : NULL;
+        f->user = strdup(credentials_key(c));
+        if (!f->registry || (scope && !f->scope) || !f->user) {
                 token_fetch_free(f);
                 return -ENOMEM;
         }
-        r = http_request_new(m->glue, url, "application/json", NULL, registry_is_loopback(registry),
+        /* the realm may sit on another host: plain http only as the registry allows it */
+        r = http_request_new(m->glue, url, "application/json", basic, manager_plain_http_ok(m, registry),
                              TOKEN_TIMEOUT_MS, &f->request);
+        if (basic)
+                explicit_bzero(basic, strlen(basic));
         if (r >= 0) {
                 f->request->body_max = TOKEN_BODY_MAX;
                 r = http_request_start(f->request, token_fetch_on_done, f);
@@ -149,12 +175,35 @@ int token_fetch_start(Manager *m, const char *registry, const char *repository,
         return 0;
 }
 
+int auth_challenge(Manager *m, const char *registry, const char *scope, const Credentials *c,
+                   const char *www_authenticate, token_fetch_done_t done, void *userdata,
+                   TokenFetch **ret) {
+        int scheme, r;
+
+        scheme = registry_api_challenge_scheme(www_authenticate);
+        if (scheme < 0)
+                return scheme;
+        if (scheme == AUTH_SCHEME_BASIC) {
+                if (!credentials_present(c) || isempty(c->username))
+                        return -EACCES;
+                /* the caller retries once: a second 401 means they are wrong */
+                if (strv_contains(m->basic_registries, registry))
+                        return 1;
+                r = strv_extend(&m->basic_registries, registry);
+                if (r < 0)
+                        return r;
+                return 1;
+        }
+        return token_fetch_start(m, registry, scope, c, www_authenticate, done, userdata, ret);
+}
+
 TokenFetch *token_fetch_free(TokenFetch *f) {
         if (!f)
                 return NULL;
         http_request_free(f->request);
         free(f->registry);
-        free(f->repository);
+        free(f->scope);
+        free(f->user);
         free(f);
         return NULL;
 }

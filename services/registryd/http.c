@@ -39,6 +39,10 @@ static size_t http_request_on_header(char *buffer, size_t size, size_t nitems, v
                 r->content_type = mfree(r->content_type);
                 r->content_digest = mfree(r->content_digest);
                 r->www_authenticate = mfree(r->www_authenticate);
+                r->location = mfree(r->location);
+                r->content_range = mfree(r->content_range);
+                r->range = mfree(r->range);
+                r->docker_upload_uuid = mfree(r->docker_upload_uuid);
                 return n;
         }
 
@@ -52,6 +56,14 @@ static size_t http_request_on_header(char *buffer, size_t size, size_t nitems, v
                 slot = &r->content_digest;
         else if (strcasecmp(line, "WWW-Authenticate") == 0)
                 slot = &r->www_authenticate;
+        else if (strcasecmp(line, "Location") == 0)
+                slot = &r->location;
+        else if (strcasecmp(line, "Content-Range") == 0)
+                slot = &r->content_range;
+        else if (strcasecmp(line, "Range") == 0)
+                slot = &r->range;
+        else if (strcasecmp(line, "Docker-Upload-UUID") == 0)
+                slot = &r->docker_upload_uuid;
         if (!slot)
                 return n;
 
@@ -75,12 +87,12 @@ static size_t http_request_on_write(char *data, size_t size, size_t nmemb, void 
         char *b;
 
         (void) curl_easy_getinfo(r->handle.easy, CURLINFO_RESPONSE_CODE, &status);
-        if (status == 200 && r->sink)
+        if (http_status_is_content(status) && r->sink)
                 return r->sink(r, data, n, r->userdata);
 
-        max = status == 200 ? r->body_max : HTTP_ERROR_BODY_MAX;
+        max = http_status_is_content(status) ? r->body_max : HTTP_ERROR_BODY_MAX;
         if (r->body_size + n > max) {
-                if (status != 200)
+                if (!http_status_is_content(status))
                         return n; /* an error body is only a hint: keep its start */
                 r->body_too_large = true;
                 return 0;
@@ -93,6 +105,57 @@ static size_t http_request_on_write(char *data, size_t size, size_t nmemb, void 
         r->body_size += n;
         r->body[r->body_size] = 0;
         return n;
+}
+
+bool http_status_is_content(long status) {
+        return status == 200 || status == 206;
+}
+
+static size_t http_request_on_read(char *buffer, size_t size, size_t nitems, void *userdata) {
+        HttpRequest *r = userdata;
+        return r->source(r, buffer, size * nitems, r->userdata);
+}
+
+int http_request_add_header(HttpRequest *r, const char *header) {
+        struct curl_slist *l = curl_slist_append(r->headers, header);
+        if (!l)
+                return -ENOMEM;
+        r->headers = l;
+        return 0;
+}
+
+int http_request_set_method(HttpRequest *r, const char *method, const char *content_type,
+                            const char *body, uint64_t size) {
+        CURL *c = r->handle.easy;
+        int k;
+
+        if (streq(method, "HEAD"))
+                return curl_easy_setopt(c, CURLOPT_NOBODY, 1L) == CURLE_OK ? 0 : -EINVAL;
+        if (content_type) {
+                _cleanup_(freep) char *h = NULL;
+                if (asprintf(&h, "Content-Type: %s", content_type) < 0)
+                        return -ENOMEM;
+                k = http_request_add_header(r, h);
+                if (k < 0)
+                        return k;
+        }
+        r->upload_body = body;
+        r->upload_size = size;
+        if (curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK)
+                return -EINVAL;
+        if (r->source) {
+                if (curl_easy_setopt(c, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
+                    curl_easy_setopt(c, CURLOPT_READFUNCTION, http_request_on_read) != CURLE_OK ||
+                    curl_easy_setopt(c, CURLOPT_READDATA, r) != CURLE_OK ||
+                    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t) size) != CURLE_OK)
+                        return -EINVAL;
+                /* curl's "Expect: 100-continue" wait only slows local registries */
+                return http_request_add_header(r, "Expect:");
+        }
+        if (curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ?: "") != CURLE_OK ||
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) (body ? size : 0)) != CURLE_OK)
+                return -EINVAL;
+        return 0;
 }
 
 int http_request_new(CurlGlue *glue, const char *url, const char *accept, const char *authorization,
@@ -171,12 +234,19 @@ HttpRequest *http_request_free(HttpRequest *r) {
         free(r->content_type);
         free(r->content_digest);
         free(r->www_authenticate);
+        free(r->location);
+        free(r->content_range);
+        free(r->range);
+        free(r->docker_upload_uuid);
         free(r->body);
         free(r);
         return NULL;
 }
 
 int http_request_start(HttpRequest *r, http_request_done_t done, void *userdata) {
+        /* headers may have been added since http_request_new() */
+        if (curl_easy_setopt(r->handle.easy, CURLOPT_HTTPHEADER, r->headers) != CURLE_OK)
+                return -EINVAL;
         r->done = done;
         r->userdata = userdata;
         return curl_glue_add(r->glue, &r->handle);

@@ -35,11 +35,21 @@ struct HttpRequest {
         char *content_type;
         char *content_digest;
         char *www_authenticate;
+        char *location;
+        char *content_range;
+        char *range;             /* an upload's "Range: 0-N" */
+        char *docker_upload_uuid;
 
         char *body;
         size_t body_size;
         size_t body_max;
         bool body_too_large;
+
+        /* upload: a reader (returns bytes, 0 at the end, CURL_READFUNC_PAUSE
+         * or CURL_READFUNC_ABORT), or a memory body */
+        size_t (*source)(HttpRequest *r, char *buf, size_t size, void *userdata);
+        const char *upload_body;
+        size_t upload_size;
 
         http_request_sink_t sink;
         http_request_done_t done;
@@ -56,11 +66,22 @@ struct HttpRequest {
 int http_request_new(CurlGlue *glue, const char *url, const char *accept, const char *authorization,
                      bool plain_http_ok, unsigned timeout_ms, HttpRequest **ret);
 HttpRequest *http_request_free(HttpRequest *r);
+
+/* Before start: another request header ("Range: bytes=5-"). */
+int http_request_add_header(HttpRequest *r, const char *header);
+/* Before start: "HEAD", "POST", "PUT", "PATCH" (default GET). For PUT,
+ * POST and PATCH the body is body/size from memory (it must outlive the
+ * request), or, when r->source is set, size bytes read from it. */
+int http_request_set_method(HttpRequest *r, const char *method, const char *content_type,
+                            const char *body, uint64_t size);
 static inline void http_request_freep(HttpRequest **r) { if (*r) http_request_free(*r); }
 
 int http_request_start(HttpRequest *r, http_request_done_t done, void *userdata);
 /* Stops a running request; done is not called. */
 void http_request_cancel(HttpRequest *r);
+
+/* Whether a response's body goes to the sink: 200, and 206 (a resumed range). */
+bool http_status_is_content(long status);
 
 /* Unpauses a sink that returned CURL_WRITEFUNC_PAUSE. The sink may run again
  * before this returns. */

@@ -28,6 +28,11 @@ int main(int argc, char *argv[]) {
         if (r < 0)
                 return log_error_errno(r, "Failed to set up curl: %m"), 1;
 
+        /* before the switch: the file may be readable by root only */
+        r = manager_load_config(m);
+        if (r < 0)
+                return 1;
+
         /* the bus name needs root (policy); everything after does not */
         r = manager_connect_bus(m);
         if (r < 0)

@@ -10,6 +10,7 @@
 #include <systemd/sd-event.h>
 
 #include "curl-glue.h"
+#include "registries-conf.h"
 
 #define REGISTRY_OBJECT_PATH "/org/wharf/Registry1"
 #define REGISTRY_INTERFACE "org.wharf.Registry1"
@@ -22,6 +23,7 @@
 typedef struct Transfer Transfer;
 typedef struct Resolve Resolve;
 typedef struct AuthToken AuthToken;
+typedef struct BlobPush BlobPush;
 
 typedef struct Manager {
         sd_event *event;
@@ -37,10 +39,15 @@ typedef struct Manager {
         uint32_t next_transfer_id;
         bool dispatching;
 
+        BlobPush *pushes;
+
         Resolve *resolves;
         unsigned n_resolves;
 
         AuthToken *tokens;
+        char **basic_registries;   /* answered a Basic challenge */
+
+        RegistriesConf conf;
 } Manager;
 
 int manager_new(sd_event *event, Manager **ret);
@@ -49,6 +56,23 @@ static inline void manager_freep(Manager **m) { if (*m) manager_free(*m); }
 
 /* Connects to the bus, serves the interface and takes the name. */
 int manager_connect_bus(Manager *m);
+
+/* Reads registries.conf ($WHARF_REGISTRIES_CONF or /etc/wharf/registries.conf). */
+int manager_load_config(Manager *m);
+
+/* Plain HTTP towards registry: loopback, or marked insecure. */
+bool manager_plain_http_ok(Manager *m, const char *registry);
+/* URL on registry (or a mirror): kind "manifests", "blobs", "blobs/uploads". */
+char *manager_url(Manager *m, const char *registry, const char *repository, const char *kind, const char *ref);
+
+/* Where to ask for registry's content, in order: its mirrors, then itself
+ * (strv). */
+int manager_endpoints(Manager *m, const char *registry, char ***ret);
+
+/* Reads the "RegistryAuth" option of an a{sv} (other keys are left to
+ * the caller's handler, which may be NULL: unknown keys are ignored). */
+typedef struct Credentials Credentials;
+int manager_read_options(sd_bus_message *msg, Credentials *creds, char ***mount_from, sd_bus_error *error);
 
 /* Starts queued transfers while there is room. */
 void manager_dispatch_transfers(Manager *m);

@@ -265,17 +265,13 @@ static int str_append(char **buf, size_t *len, const char *s) {
         return 0;
 }
 
-char *bearer_challenge_token_url(const BearerChallenge *c, const char *repository) {
-        _cleanup_(freep) char *buf = NULL, *scope = NULL;
+char *bearer_challenge_token_url(const BearerChallenge *c, const char *scope, const char *account) {
+        _cleanup_(freep) char *buf = NULL;
         size_t len = 0;
         char sep = strchr(c->realm, '?') ? '&' : '?';
 
-        if (c->scope)
-                scope = strdup(c->scope);
-        else if (asprintf(&scope, "repository:%s:pull", repository) < 0)
-                scope = NULL;
         if (!scope)
-                return NULL;
+                scope = c->scope;
 
         if (str_append(&buf, &len, c->realm) < 0)
                 return NULL;
@@ -285,10 +281,43 @@ char *bearer_challenge_token_url(const BearerChallenge *c, const char *repositor
                         return NULL;
                 sep = '&';
         }
-        if (str_append(&buf, &len, sep == '?' ? "?scope=" : "&scope=") < 0 ||
-            url_escape_append(&buf, &len, scope) < 0)
-                return NULL;
+        if (scope) {
+                if (str_append(&buf, &len, sep == '?' ? "?scope=" : "&scope=") < 0 ||
+                    url_escape_append(&buf, &len, scope) < 0)
+                        return NULL;
+                sep = '&';
+        }
+        if (account) {
+                if (str_append(&buf, &len, sep == '?' ? "?account=" : "&account=") < 0 ||
+                    url_escape_append(&buf, &len, account) < 0)
+                        return NULL;
+        }
         return TAKE_PTR(buf);
+}
+
+char *registry_api_scope(const char *repository, const char *actions) {
+        char *s;
+
+        if (asprintf(&s, "repository:%s:%s", repository, actions) < 0)
+                return NULL;
+        return s;
+}
+
+int registry_api_challenge_scheme(const char *header) {
+        size_t n;
+
+        if (!header)
+                return -EBADMSG;
+        while (*header == ' ' || *header == '\t')
+                header++;
+        n = strcspn(header, " \t");
+        if (n == 0)
+                return -EBADMSG;
+        if (n == 5 && strncasecmp(header, "Basic", 5) == 0)
+                return AUTH_SCHEME_BASIC;
+        if (n == 6 && strncasecmp(header, "Bearer", 6) == 0)
+                return AUTH_SCHEME_BEARER;
+        return -EOPNOTSUPP;
 }
 
 int registry_api_parse_token(const char *body, size_t size, char **ret_token, unsigned *ret_expires_in) {
@@ -323,4 +352,62 @@ int registry_api_parse_token(const char *body, size_t size, char **ret_token, un
         *ret_token = t;
         *ret_expires_in = (unsigned) expires;
         return 0;
+}
+
+int registry_api_resume_skip(uint64_t have, long status, const char *content_range, uint64_t *ret_skip) {
+        unsigned long long start, end;
+        char total[32];
+
+        if (status == 200) {
+                *ret_skip = have;
+                return 0;
+        }
+        if (status != 206 || !content_range)
+                return -EBADMSG;
+        if (sscanf(content_range, "bytes %llu-%llu/%31s", &start, &end, total) != 3 || start > end)
+                return -EBADMSG;
+        if (start != have)
+                return -EBADMSG;
+        *ret_skip = 0;
+        return 0;
+}
+
+bool registry_api_status_is_retryable(long status) {
+        return status >= 500 || status == 429 || status == 408;
+}
+
+uint64_t registry_api_retry_delay_usec(unsigned attempt) {
+        uint64_t d = 500000;
+
+        for (unsigned i = 1; i < attempt && d < 5000000; i++)
+                d *= 2;
+        return MIN(d, (uint64_t) 5000000);
+}
+
+char *registry_api_url(const char *registry, bool plain_http, const char *repository, const char *kind,
+                       const char *ref) {
+        char *s;
+
+        if (asprintf(&s, "%s://%s/v2/%s/%s/%s", plain_http ? "http" : "https", registry_api_host(registry),
+                     repository, kind, ref) < 0)
+                return NULL;
+        return s;
+}
+
+char *registry_api_absolute_url(const char *base, const char *location) {
+        const char *p;
+        char *s;
+
+        if (startswith(location, "http://") || startswith(location, "https://"))
+                return strdup(location);
+        if (location[0] != '/')
+                return NULL;
+        /* scheme://host of base */
+        p = strstr(base, "://");
+        if (!p)
+                return NULL;
+        p = strchr(p + 3, '/');
+        if (asprintf(&s, "%.*s%s", (int) (p ? p - base : (long) strlen(base)), base, location) < 0)
+                return NULL;
+        return s;
 }

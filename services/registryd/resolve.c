@@ -4,6 +4,7 @@
 #include <stdarg.h>
 
 #include "auth.h"
+#include "credentials.h"
 #include "bus-errors.h"
 #include "digest.h"
 #include "http.h"
@@ -40,6 +41,12 @@ struct Resolve {
         HttpRequest *request;
         TokenFetch *token;
         bool auth_tried;
+        Credentials creds;     /* for the registry itself; mirrors get none */
+        char *scope;           /* "repository:<repo>:pull" */
+        char **endpoints;      /* mirrors, then the registry */
+        size_t endpoint;
+        unsigned attempt;      /* retries on the current endpoint */
+        sd_event_source *retry;
 
         char manifest_digest[DIGEST_STRING_MAX];
         char *manifest;
@@ -63,6 +70,10 @@ Resolve *resolve_free(Resolve *r) {
         http_request_free(r->request);
         token_fetch_free(r->token);
         sd_event_source_disable_unref(r->deadline);
+        sd_event_source_disable_unref(r->retry);
+        credentials_done(&r->creds);
+        free(r->scope);
+        strv_free(r->endpoints);
         sd_bus_message_unref(r->call);
         free(r->registry);
         free(r->repository);
@@ -118,11 +129,15 @@ static char *error_code_text(const char *code) {
 }
 
 static int resolve_fetch(Resolve *r);
+static bool resolve_on_mirror(Resolve *r);
+static void resolve_next_endpoint(Resolve *r, const char *why);
 
 static void resolve_on_token(const char *error, void *userdata) {
         Resolve *r = userdata;
 
         r->token = token_fetch_free(r->token);
+        if (error && resolve_on_mirror(r))
+                return resolve_next_endpoint(r, error);
         if (error)
                 return resolve_fail(r, WHARF_ERROR_REGISTRY_UNREACHABLE, "registry %s: %s", r->registry, error);
         if (resolve_fetch(r) < 0)
@@ -208,10 +223,6 @@ static void resolve_got_manifest(Resolve *r, HttpRequest *h) {
                 r->expected_digest = strdup(d->digest);
                 if (!r->expected_digest)
                         return resolve_fail(r, WHARF_ERROR_BACKEND_FAILED, "out of memory");
-                free(r->url);
-                r->url = registry_api_manifest_url(r->registry, r->repository, d->digest);
-                if (!r->url)
-                        return resolve_fail(r, WHARF_ERROR_BACKEND_FAILED, "out of memory");
                 r->step = RESOLVE_PLATFORM_MANIFEST;
                 log_debug("%s: index entry for %s is %s", r->display, pbuf, d->digest);
         } else {
@@ -224,9 +235,7 @@ static void resolve_got_manifest(Resolve *r, HttpRequest *h) {
                 r->manifest = strndup(h->body, h->body_size);
                 free(r->expected_digest);
                 r->expected_digest = strdup(m.config.digest);
-                free(r->url);
-                r->url = registry_api_blob_url(r->registry, r->repository, m.config.digest);
-                if (!r->manifest || !r->expected_digest || !r->url)
+                if (!r->manifest || !r->expected_digest)
                         return resolve_fail(r, WHARF_ERROR_BACKEND_FAILED, "out of memory");
                 r->expected_size = m.config.size;
                 r->parsed = m;
@@ -235,6 +244,7 @@ static void resolve_got_manifest(Resolve *r, HttpRequest *h) {
         }
 
         r->auth_tried = false;
+        r->attempt = 0;
         if (resolve_fetch(r) < 0)
                 return resolve_fail(r, WHARF_ERROR_REGISTRY_UNREACHABLE, "registry %s: cannot start request",
                                     r->registry);
@@ -274,6 +284,63 @@ static void resolve_got_config(Resolve *r, HttpRequest *h) {
         resolve_succeed(r, h->body);
 }
 
+static const char *resolve_host(Resolve *r) {
+        return r->endpoints[r->endpoint];
+}
+
+static bool resolve_on_mirror(Resolve *r) {
+        return r->endpoints[r->endpoint + 1] != NULL;
+}
+
+static const Credentials *resolve_creds(Resolve *r) {
+        static const Credentials none = {};
+        /* credentials are for the registry they were given for, never a mirror */
+        return resolve_on_mirror(r) ? &none : &r->creds;
+}
+
+static void resolve_start_fetch(Resolve *r) {
+        if (resolve_fetch(r) < 0)
+                resolve_fail(r, WHARF_ERROR_REGISTRY_UNREACHABLE, "registry %s: cannot start request", r->registry);
+}
+
+static void resolve_next_endpoint(Resolve *r, const char *why) {
+        log_info("Mirror %s failed for %s (%s), trying %s", resolve_host(r), r->display, why,
+                 r->endpoints[r->endpoint + 1]);
+        r->endpoint++;
+        r->attempt = 0;
+        r->auth_tried = false;
+        resolve_start_fetch(r);
+}
+
+static int resolve_on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
+        Resolve *r = userdata;
+
+        r->retry = sd_event_source_disable_unref(r->retry);
+        resolve_start_fetch(r);
+        return 0;
+}
+
+/* A transport error or a retryable status: the next mirror, a pause and
+ * another try, or the end. Returns true when something was started. */
+static bool resolve_try_again(Resolve *r, const char *why) {
+        uint64_t delay;
+
+        if (resolve_on_mirror(r)) {
+                resolve_next_endpoint(r, why);
+                return true;
+        }
+        if (r->attempt >= r->manager->conf.retries)
+                return false;
+        delay = registry_api_retry_delay_usec(++r->attempt);
+        log_info("%s: %s; retry %u of %u in %" PRIu64 " ms", r->display, why, r->attempt,
+                 r->manager->conf.retries, delay / 1000);
+        r->request = http_request_free(r->request);
+        if (sd_event_add_time_relative(r->manager->event, &r->retry, CLOCK_MONOTONIC, delay, 0,
+                                       resolve_on_retry, r) < 0)
+                return false;
+        return true;
+}
+
 static void resolve_on_response(HttpRequest *h, void *userdata) {
         Resolve *r = userdata;
 
@@ -283,6 +350,8 @@ static void resolve_on_response(HttpRequest *h, void *userdata) {
                                     h->body_max);
         if (h->result != CURLE_OK) {
                 _cleanup_(freep) char *e = http_request_transport_error(h);
+                if (resolve_try_again(r, e ?: "unknown error"))
+                        return;
                 return resolve_fail(r, WHARF_ERROR_REGISTRY_UNREACHABLE, "registry %s unreachable: %s",
                                     r->registry, e ?: "unknown error");
         }
@@ -291,19 +360,29 @@ static void resolve_on_response(HttpRequest *h, void *userdata) {
                 int k;
 
                 r->auth_tried = true;
-                k = token_fetch_start(r->manager, r->registry, r->repository, h->www_authenticate,
-                                      resolve_on_token, r, &r->token);
+                k = auth_challenge(r->manager, resolve_host(r), r->scope, resolve_creds(r), h->www_authenticate,
+                                   resolve_on_token, r, &r->token);
+                if (k == 1)
+                        return resolve_start_fetch(r);
                 if (k >= 0) {
                         r->request = http_request_free(r->request);
                         return;
                 }
-                if (k != -EOPNOTSUPP && k != -EBADMSG)
+                if (k != -EOPNOTSUPP && k != -EBADMSG && k != -EACCES)
                         return resolve_fail(r, WHARF_ERROR_BACKEND_FAILED, "cannot request a token: %s",
                                             strerror(-k));
-                /* no usable challenge: report the 401 below */
+                /* nothing to answer the challenge with: report the 401 below */
         }
-        if (h->status != 200)
+        if (h->status != 200) {
+                char why[64];
+
+                snprintf(why, sizeof why, "HTTP %ld", h->status);
+                if (registry_api_status_is_retryable(h->status) && resolve_try_again(r, why))
+                        return;
+                if (resolve_on_mirror(r))
+                        return resolve_next_endpoint(r, why);
                 return resolve_fail_status(r, h);
+        }
 
         if (r->step == RESOLVE_CONFIG)
                 return resolve_got_config(r, h);
@@ -312,12 +391,21 @@ static void resolve_on_response(HttpRequest *h, void *userdata) {
 
 static int resolve_fetch(Resolve *r) {
         bool config = r->step == RESOLVE_CONFIG;
+        _cleanup_(freep) char *auth = NULL;
+        const char *host = resolve_host(r);
         int k;
 
         r->request = http_request_free(r->request);
-        k = http_request_new(r->manager->glue, r->url, config ? NULL : MANIFEST_ACCEPT,
-                             auth_token_lookup(r->manager, r->registry, r->repository),
-                             registry_is_loopback(r->registry), RESOLVE_REQUEST_TIMEOUT_MS, &r->request);
+        free(r->url);
+        r->url = manager_url(r->manager, host, r->repository, config ? "blobs" : "manifests",
+                             r->step == RESOLVE_MANIFEST ? r->reference : r->expected_digest);
+        if (!r->url)
+                return -ENOMEM;
+        auth = auth_header(r->manager, host, r->scope, resolve_creds(r));
+        k = http_request_new(r->manager->glue, r->url, config ? NULL : MANIFEST_ACCEPT, auth,
+                             manager_plain_http_ok(r->manager, host), RESOLVE_REQUEST_TIMEOUT_MS, &r->request);
+        if (auth)
+                explicit_bzero(auth, strlen(auth));
         if (k < 0)
                 return k;
         r->request->body_max = config ? CONFIG_SIZE_MAX : MANIFEST_SIZE_MAX;
@@ -333,7 +421,7 @@ static int resolve_on_deadline(sd_event_source *s, uint64_t usec, void *userdata
 }
 
 int resolve_start(Manager *m, sd_bus_message *call, const char *registry, const char *repository,
-                  const char *reference, const char *platform, sd_bus_error *error) {
+                  const char *reference, const char *platform, Credentials *creds, sd_bus_error *error) {
         Resolve *r;
         int k;
 
@@ -369,10 +457,13 @@ int resolve_start(Manager *m, sd_bus_message *call, const char *registry, const 
         r->repository = strdup(repository);
         r->reference = strdup(reference);
         r->display = registry_api_display_name(registry, repository, reference);
-        r->url = registry_api_manifest_url(registry, repository, reference);
+        r->scope = registry_api_scope(repository, "pull");
+        r->creds = *creds;
+        *creds = (Credentials) {};
         if (startswith(reference, DIGEST_PREFIX))
                 r->expected_digest = strdup(reference);
-        if (!r->registry || !r->repository || !r->reference || !r->display || !r->url ||
+        if (!r->registry || !r->repository || !r->reference || !r->display || !r->scope ||
+            manager_endpoints(m, registry, &r->endpoints) < 0 ||
             (startswith(reference, DIGEST_PREFIX) && !r->expected_digest)) {
                 r->call = sd_bus_message_unref(r->call);
                 resolve_free(r);

@@ -5,6 +5,7 @@
 #include <sys/epoll.h>
 
 #include "auth.h"
+#include "credentials.h"
 #include "digest.h"
 #include "http.h"
 #include "log.h"
@@ -35,6 +36,19 @@ struct Transfer {
         HttpRequest *request;
         TokenFetch *token;
         bool auth_tried;
+        Credentials creds;       /* for the registry; mirrors get none */
+        char *scope;
+        char **endpoints;        /* mirrors, then the registry */
+        size_t endpoint;
+        unsigned attempt;
+        sd_event_source *retry;
+
+        /* resuming: where the current request started, whether its
+         * response was checked, and what of it to drop (a 200 repeats
+         * what we have) */
+        uint64_t request_offset;
+        bool plan_done;
+        uint64_t skip;
 
         Sha256 *hash;
         uint64_t bytes;          /* accepted from curl (hashed) */
@@ -93,6 +107,10 @@ Transfer *transfer_free(Transfer *t) {
         http_request_free(t->request);
         token_fetch_free(t->token);
         sd_event_source_disable_unref(t->out_source);
+        sd_event_source_disable_unref(t->retry);
+        credentials_done(&t->creds);
+        free(t->scope);
+        strv_free(t->endpoints);
         safe_close(t->fd);
         sha256_free(t->hash);
         free(t->registry);
@@ -106,7 +124,7 @@ Transfer *transfer_free(Transfer *t) {
 }
 
 int transfer_new(Manager *m, const char *registry, const char *repository, const char *digest,
-                 uint64_t size, int fd, Transfer **ret) {
+                 uint64_t size, int fd, Credentials *creds, Transfer **ret) {
         Transfer *t;
         int r;
 
@@ -120,8 +138,11 @@ int transfer_new(Manager *m, const char *registry, const char *repository, const
         t->registry = strdup(registry);
         t->repository = strdup(repository);
         t->digest = strdup(digest);
-        t->url = registry_api_blob_url(registry, repository, digest);
-        if (!t->registry || !t->repository || !t->digest || !t->url) {
+        t->scope = registry_api_scope(repository, "pull");
+        t->creds = *creds;
+        *creds = (Credentials) {};
+        if (!t->registry || !t->repository || !t->digest || !t->scope ||
+            manager_endpoints(m, registry, &t->endpoints) < 0) {
                 transfer_free(t);
                 return -ENOMEM;
         }
@@ -289,6 +310,15 @@ static size_t transfer_sink(HttpRequest *h, const char *data, size_t size, void 
         if (t->error || t->fd < 0)
                 return 0;
 
+        if (!t->plan_done) {
+                long status = 0;
+                (void) curl_easy_getinfo(h->handle.easy, CURLINFO_RESPONSE_CODE, &status);
+                if (registry_api_resume_skip(t->request_offset, status, h->content_range, &t->skip) < 0)
+                        return transfer_sink_fail(t, "registry %s resumed blob %s at the wrong offset (%s)",
+                                                  t->registry, t->digest, strempty(h->content_range));
+                t->plan_done = true;
+        }
+
         /* the fd is still full from last time: curl keeps this chunk and
          * delivers it again after curl_easy_pause(CURLPAUSE_CONT) */
         r = transfer_flush(t);
@@ -299,6 +329,16 @@ static size_t transfer_sink(HttpRequest *h, const char *data, size_t size, void 
                 if (transfer_want_writable(t) < 0)
                         return transfer_sink_fail(t, "cannot watch the blob fd");
                 return CURL_WRITEFUNC_PAUSE;
+        }
+
+        if (t->skip > 0) {
+                /* bytes we hashed and delivered before the break */
+                size_t d = (size_t) MIN(t->skip, (uint64_t) size);
+                t->skip -= d;
+                if (d == size)
+                        return size;
+                n = transfer_sink(h, data + d, size - d, userdata);
+                return n == size - d ? size : n;
         }
 
         if (size > t->size - t->bytes)
@@ -357,14 +397,70 @@ static int transfer_on_writable(sd_event_source *s, int fd, uint32_t revents, vo
 
 static int transfer_request(Transfer *t);
 
+static const char *transfer_host(Transfer *t) {
+        return t->endpoints[t->endpoint];
+}
+
+static bool transfer_on_mirror(Transfer *t) {
+        return t->endpoints[t->endpoint + 1] != NULL;
+}
+
+static const Credentials *transfer_creds(Transfer *t) {
+        static const Credentials none = {};
+        return transfer_on_mirror(t) ? &none : &t->creds;
+}
+
+static void transfer_start_request(Transfer *t) {
+        if (transfer_request(t) < 0)
+                transfer_failf(t, "registry %s: cannot start request", t->registry);
+}
+
+static void transfer_next_endpoint(Transfer *t, const char *why) {
+        log_info("Mirror %s failed for blob %s (%s), trying %s", transfer_host(t), t->digest, why,
+                 t->endpoints[t->endpoint + 1]);
+        t->endpoint++;
+        t->attempt = 0;
+        t->auth_tried = false;
+        transfer_start_request(t);
+}
+
+static int transfer_on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
+        Transfer *t = userdata;
+
+        t->retry = sd_event_source_disable_unref(t->retry);
+        transfer_start_request(t);
+        return 0;
+}
+
+/* After a transport error or a retryable status: the next mirror, or a
+ * pause and the same request again (resuming where we are). True when
+ * something was started. */
+static bool transfer_try_again(Transfer *t, const char *why) {
+        uint64_t delay;
+
+        t->request = http_request_free(t->request);
+        if (transfer_on_mirror(t)) {
+                transfer_next_endpoint(t, why);
+                return true;
+        }
+        if (t->attempt >= t->manager->conf.retries)
+                return false;
+        delay = registry_api_retry_delay_usec(++t->attempt);
+        log_info("Transfer %" PRIu32 " of %s: %s after %" PRIu64 " bytes; retry %u of %u in %" PRIu64 " ms",
+                 t->id, t->digest, why, t->bytes, t->attempt, t->manager->conf.retries, delay / 1000);
+        return sd_event_add_time_relative(t->manager->event, &t->retry, CLOCK_MONOTONIC, delay, 0,
+                                          transfer_on_retry, t) >= 0;
+}
+
 static void transfer_on_token(const char *error, void *userdata) {
         Transfer *t = userdata;
 
         t->token = token_fetch_free(t->token);
+        if (error && transfer_on_mirror(t))
+                return transfer_next_endpoint(t, error);
         if (error)
                 return transfer_failf(t, "registry %s: %s", t->registry, error);
-        if (transfer_request(t) < 0)
-                return transfer_failf(t, "registry %s: cannot start request", t->registry);
+        transfer_start_request(t);
 }
 
 static void transfer_on_response(HttpRequest *h, void *userdata) {
@@ -379,6 +475,8 @@ static void transfer_on_response(HttpRequest *h, void *userdata) {
         }
         if (h->result != CURLE_OK) {
                 _cleanup_(freep) char *e = http_request_transport_error(h);
+                if (transfer_try_again(t, strempty(e)))
+                        return;
                 if (t->bytes > 0)
                         return transfer_failf(t, "registry %s: download of %s failed after %" PRIu64 " bytes: %s",
                                               t->registry, t->digest, t->bytes, strempty(e));
@@ -387,14 +485,25 @@ static void transfer_on_response(HttpRequest *h, void *userdata) {
 
         if (h->status == 401 && !t->auth_tried && h->www_authenticate) {
                 t->auth_tried = true;
-                r = token_fetch_start(t->manager, t->registry, t->repository, h->www_authenticate,
-                                      transfer_on_token, t, &t->token);
+                r = auth_challenge(t->manager, transfer_host(t), t->scope, transfer_creds(t), h->www_authenticate,
+                                   transfer_on_token, t, &t->token);
+                if (r == 1)
+                        return transfer_start_request(t);
                 if (r >= 0) {
                         t->request = http_request_free(t->request);
                         return;
                 }
         }
-        if (h->status != 200) {
+        if (!http_status_is_content(h->status)) {
+                char why[64];
+
+                snprintf(why, sizeof why, "HTTP %ld", h->status);
+                if (registry_api_status_is_retryable(h->status) && transfer_try_again(t, why))
+                        return;
+                if (transfer_on_mirror(t)) {
+                        t->request = http_request_free(t->request);
+                        return transfer_next_endpoint(t, why);
+                }
                 (void) registry_api_parse_error(h->body, h->body_size, &code, &message);
                 if (h->status == 401 || h->status == 403)
                         return transfer_failf(t, "pull access denied for %s/%s: %s", t->registry, t->repository,
@@ -423,16 +532,34 @@ static void transfer_on_response(HttpRequest *h, void *userdata) {
 }
 
 static int transfer_request(Transfer *t) {
+        _cleanup_(freep) char *auth = NULL;
+        const char *host = transfer_host(t);
         int r;
 
         t->request = http_request_free(t->request);
+        free(t->url);
+        t->url = manager_url(t->manager, host, t->repository, "blobs", t->digest);
+        if (!t->url)
+                return -ENOMEM;
+        auth = auth_header(t->manager, host, t->scope, transfer_creds(t));
         /* no overall timeout: blobs may be big and readers slow; stalls are caught
          * by the low-speed limit, which pauses do not trip */
-        r = http_request_new(t->manager->glue, t->url, NULL,
-                             auth_token_lookup(t->manager, t->registry, t->repository),
-                             registry_is_loopback(t->registry), 0, &t->request);
+        r = http_request_new(t->manager->glue, t->url, NULL, auth, manager_plain_http_ok(t->manager, host), 0,
+                             &t->request);
+        if (auth)
+                explicit_bzero(auth, strlen(auth));
         if (r < 0)
                 return r;
+        t->request_offset = t->bytes;
+        t->plan_done = false;
+        t->skip = 0;
+        if (t->bytes > 0) {
+                char range[64];
+                snprintf(range, sizeof range, "Range: bytes=%" PRIu64 "-", t->bytes);
+                r = http_request_add_header(t->request, range);
+                if (r < 0)
+                        return r;
+        }
         t->request->sink = transfer_sink;
         return http_request_start(t->request, transfer_on_response, t);
 }
@@ -442,7 +569,7 @@ void transfer_start(Transfer *t) {
                 return;
         t->state = TRANSFER_RUNNING;
         t->manager->n_active++;
-        log_debug("Transfer %" PRIu32 ": %s", t->id, t->url);
+        log_debug("Transfer %" PRIu32 ": %s/%s@%s", t->id, t->registry, t->repository, t->digest);
         if (transfer_request(t) < 0)
                 transfer_failf(t, "cannot start the download of %s", t->digest);
 }

@@ -10,13 +10,17 @@
 
 #include <stdint.h>
 
+#include "credentials.h"
 #include "manager.h"
 
 #define TRANSFER_PROGRESS_INTERVAL_USEC 250000U
 
-/* Takes fd. The transfer is queued; manager_dispatch_transfers() starts it. */
+/* Takes fd and creds. The transfer is queued; manager_dispatch_transfers()
+ * starts it. A broken download is retried (registries.conf "retries", with
+ * backoff) and resumed with a Range request; the hash runs on over the
+ * resumed stream, so the digest check covers the whole blob. */
 int transfer_new(Manager *m, const char *registry, const char *repository, const char *digest,
-                 uint64_t size, int fd, Transfer **ret);
+                 uint64_t size, int fd, Credentials *creds, Transfer **ret);
 Transfer *transfer_free(Transfer *t);
 
 uint32_t transfer_id(const Transfer *t);

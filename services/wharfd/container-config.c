@@ -13,7 +13,9 @@ void container_options_done(ContainerOptions *o) {
         free(o->workdir);
         free(o->hostname);
         free(o->network_mode);
+        free(o->network_config);
         free(o->user);
+        pull_options_done(&o->pull);
         *o = (ContainerOptions) {};
 }
 

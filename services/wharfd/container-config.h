@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include "pull-options.h"
+
 #define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 typedef struct ContainerOptions {
@@ -18,8 +20,10 @@ typedef struct ContainerOptions {
         char *workdir;
         char *hostname;
         char *network_mode;
+        char *network_config;   /* NetworkConfig option: JSON (network.c) */
         char *user;
         bool tty;
+        PullOptions pull;     /* Platform, RegistryAuth: for the pull only, never stored */
 } ContainerOptions;
 
 void container_options_done(ContainerOptions *o);

@@ -7,6 +7,7 @@
 #include "image.h"
 #include "job.h"
 #include "log.h"
+#include "network.h"
 #include "names.h"
 #include "pull.h"
 
@@ -108,10 +109,14 @@ int container_options_parse(sd_bus_message *message, ContainerOptions *o, sd_bus
                         r = read_string_variant(message, key, &o->hostname, error);
                 else if (streq(key, "NetworkMode"))
                         r = read_string_variant(message, key, &o->network_mode, error);
+                else if (streq(key, "NetworkConfig"))
+                        r = read_string_variant(message, key, &o->network_config, error);
                 else if (streq(key, "User"))
                         r = read_string_variant(message, key, &o->user, error);
                 else if (streq(key, "Tty"))
                         r = read_bool_variant(message, key, &o->tty, error);
+                else if ((r = pull_options_read_entry(message, key, &o->pull, error)) != 0)
+                        ;
                 else {
                         log_debug("Ignoring unknown container option %s.", key);
                         r = sd_bus_message_skip(message, "v");
@@ -199,8 +204,9 @@ static void create_record(CreateJob *cj, const char *image_id, const char *image
 
         c->image = strdup(cj->image);
         c->image_id = strdup(image_id);
-        c->network_mode = strdup("none");
-        if (!c->image || !c->image_id || !c->network_mode)
+        if (network_mode_normalize(cj->options.network_mode, m->config.default_network, &c->network_mode) < 0)
+                goto oom;       /* checked when the job began */
+        if (!c->image || !c->image_id)
                 goto oom;
         c->created = (int64_t) time(NULL);
         c->auto_remove = cj->options.auto_remove;
@@ -214,6 +220,9 @@ static void create_record(CreateJob *cj, const char *image_id, const char *image
                 job_finish(j, JOB_FAILED, msg ?: "failed to store the container");
                 return;
         }
+        r = network_config_save(m, c, cj->options.network_config, image_config);
+        if (r < 0)
+                log_warning_errno(r, "Failed to store the network configuration of %s: %m", c->id);
         if (job_set_subject(j, c->id) < 0)
                 goto oom;
         log_info("Created container %s (%s) from %s.", c->id, c->name, c->image);
@@ -270,7 +279,7 @@ static void create_on_lookup(ImageLookup *l, int r, const char *key, const char 
                 return;
         }
         job_log(j, "Unable to find image '%s' locally", familiar);
-        r = pull_start(j->manager, j, &cj->ref, create_on_pulled, cj, &cj->pull);
+        r = pull_start(j->manager, j, &cj->ref, &cj->options.pull, create_on_pulled, cj, &cj->pull);
         if (r < 0) {
                 errno = -r;
                 _cleanup_(freep) char *msg = NULL;
@@ -320,12 +329,15 @@ int method_create_container(sd_bus_message *message, void *userdata, sd_bus_erro
                         return name_in_use_error(error, cj->options.name[0] == '/' ? cj->options.name + 1 : cj->options.name, c);
         }
 
-        /* only "none" until bridges exist; "default" is what a client sends
-         * when the user did not choose */
+        /* network names are netd's: they are checked at start */
         mode = strempty(cj->options.network_mode);
-        if (!isempty(mode) && !streq(mode, "none") && !streq(mode, "default"))
-                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "network mode \"%s\" is not supported yet: only \"none\"", mode);
+        {
+                _cleanup_(freep) char *normalized = NULL, *msg = NULL;
+                if (network_mode_normalize(mode, m->config.default_network, &normalized) < 0)
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "invalid network mode: %s", mode);
+                if (network_config_check(cj->options.network_config, &msg) < 0)
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "%s", msg ?: "invalid NetworkConfig");
+        }
 
         if (image_lookup_keys(image, &keys, NULL) < 0)
                 return sd_bus_error_setf(error, WHARF_ERROR_INVALID_REFERENCE, "invalid reference format");

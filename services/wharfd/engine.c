@@ -9,7 +9,10 @@
 #include "digest.h"
 #include "image.h"
 #include "log.h"
+#include "network.h"
+#include "login.h"
 #include "pull.h"
+#include "push.h"
 #include "reference.h"
 #include "start.h"
 
@@ -322,9 +325,15 @@ static int property_get_version(sd_bus *bus, const char *path, const char *inter
 const sd_bus_vtable engine_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_METHOD_WITH_NAMES("Pull", "s", SD_BUS_PARAM(reference),
+        SD_BUS_METHOD_WITH_NAMES("Pull", "sa{sv}", SD_BUS_PARAM(reference) SD_BUS_PARAM(options),
                                  "uo", SD_BUS_PARAM(job_id) SD_BUS_PARAM(job_path),
                                  method_pull, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("Push", "sa{sv}", SD_BUS_PARAM(reference) SD_BUS_PARAM(options),
+                                 "uo", SD_BUS_PARAM(job_id) SD_BUS_PARAM(job_path),
+                                 method_push, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("Login", "sa{sv}", SD_BUS_PARAM(server) SD_BUS_PARAM(options),
+                                 "s", SD_BUS_PARAM(status),
+                                 method_login, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("ListImages", NULL,, "a(sasastt)", SD_BUS_PARAM(images),
                                  method_list_images, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("RemoveImage", "sb", SD_BUS_PARAM(reference) SD_BUS_PARAM(force),
@@ -346,6 +355,27 @@ const sd_bus_vtable engine_vtable[] = {
                                  method_list_containers, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("Info", NULL,, "a{ss}a(ssss)", SD_BUS_PARAM(facts) SD_BUS_PARAM(backends),
                                  method_info, SD_BUS_VTABLE_UNPRIVILEGED),
+        /* networks (network.c) */
+        SD_BUS_METHOD_WITH_NAMES("CreateNetwork", "ssssba{ss}",
+                                 SD_BUS_PARAM(name) SD_BUS_PARAM(driver) SD_BUS_PARAM(subnet) SD_BUS_PARAM(gateway)
+                                 SD_BUS_PARAM(internal) SD_BUS_PARAM(labels),
+                                 "s", SD_BUS_PARAM(id), method_create_network, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("RemoveNetwork", "s", SD_BUS_PARAM(network), NULL,,
+                                 method_remove_network, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("InspectNetwork", "s", SD_BUS_PARAM(network), "s", SD_BUS_PARAM(json),
+                                 method_inspect_network, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ListNetworks", NULL,, "s", SD_BUS_PARAM(json),
+                                 method_list_networks, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PruneNetworks", NULL,, "as", SD_BUS_PARAM(removed),
+                                 method_prune_networks, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ConnectNetwork", "sss",
+                                 SD_BUS_PARAM(container) SD_BUS_PARAM(network) SD_BUS_PARAM(options), NULL,,
+                                 method_connect_network, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("DisconnectNetwork", "ssb",
+                                 SD_BUS_PARAM(container) SD_BUS_PARAM(network) SD_BUS_PARAM(force), NULL,,
+                                 method_disconnect_network, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("GetNetworkSettings", "s", SD_BUS_PARAM(container), "s", SD_BUS_PARAM(json),
+                                 method_get_network_settings, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_NAMES("JobNew", "uos", SD_BUS_PARAM(id) SD_BUS_PARAM(path) SD_BUS_PARAM(type), 0),
         SD_BUS_SIGNAL_WITH_NAMES("JobRemoved", "uosss",
                                  SD_BUS_PARAM(id) SD_BUS_PARAM(path) SD_BUS_PARAM(result)

@@ -13,6 +13,7 @@
 static const char *const job_type_table[_JOB_TYPE_MAX] = {
         [JOB_PULL]   = "pull",
         [JOB_CREATE] = "create",
+        [JOB_PUSH]   = "push",
 };
 
 static const char *const job_state_table[_JOB_STATE_MAX] = {

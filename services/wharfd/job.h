@@ -17,6 +17,7 @@
 typedef enum JobType {
         JOB_PULL,
         JOB_CREATE,
+        JOB_PUSH,
         _JOB_TYPE_MAX,
         _JOB_TYPE_INVALID = -EINVAL,
 } JobType;

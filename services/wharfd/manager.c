@@ -24,6 +24,9 @@ int manager_new(const char *root, const char *run, Manager **ret) {
         r = mkdir_p(m->containers_dir, 0700);
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s: %m", m->containers_dir);
+        r = engine_config_load(root, &m->config);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s/engine/config.json: %m", root);
 
         r = daemon_event_new(&m->event);
         if (r < 0)
@@ -50,6 +53,7 @@ Manager *manager_free(Manager *m) {
         }
         sd_bus_flush_close_unref(m->bus);
         sd_event_unref(m->event);
+        engine_config_done(&m->config);
         free(m->root);
         free(m->run);
         free(m->containers_dir);

@@ -3,6 +3,7 @@
 
 /* wharfd's state: the bus, the event loop, jobs, containers, running pulls. */
 
+#include "engine-config.h"
 #include <stdint.h>
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
@@ -29,6 +30,7 @@ struct Manager {
         char *root;            /* ROOT */
         char *run;             /* RUN */
         char *containers_dir;  /* ROOT/engine/containers */
+        EngineConfig config;   /* ROOT/engine/config.json */
 
         Job *jobs;
         uint32_t job_next_id;

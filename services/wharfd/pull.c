@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <inttypes.h>
 #include <stdarg.h>
 
 #include "bus-errors.h"
@@ -8,8 +9,10 @@
 #include "manifest.h"
 #include "pull.h"
 
-/* parallel blob transfers, as docker's default */
+/* parallel blob transfers until registryd says how many it runs at once
+ * (its MaxConcurrentDownloads, from registries.conf); docker's default */
 #define PULL_PARALLEL 3
+#define PULL_PARALLEL_MAX 64
 /* after graphd reports a failed layer, how long to wait for registryd's
  * reason (the better message: "unreachable" rather than "short stream") */
 #define PULL_ERROR_GRACE_USEC (2 * USEC_PER_SEC)
@@ -23,6 +26,7 @@ typedef struct PullLayer {
         bool has_ingest_id, has_transfer_id, transfer_done;
         uint32_t ingest_id, transfer_id;
         uint64_t bytes;
+        uint64_t shown_usec, speed_bytes;  /* the last "Downloading x/y" line */
         char *ingest_error;
         char *transfer_error;
         sd_bus_slot *slot;     /* IngestLayer, then FetchBlob */
@@ -32,6 +36,9 @@ struct Pull {
         Manager *manager;
         Job *job;
         Reference ref;
+        PullOptions opts;
+        unsigned parallel;
+        sd_bus_slot *limit_slot;
         char *normalized;      /* what was asked for */
         char *tag;             /* normalized tag to record, NULL for a digest */
         char *familiar;
@@ -82,6 +89,8 @@ Pull *pull_free(Pull *p) {
         free(p->layers);
         manifest_layers_free(p->mlayers, p->n_layers);
         sd_bus_slot_unref(p->slot);
+        sd_bus_slot_unref(p->limit_slot);
+        pull_options_done(&p->opts);
         sd_event_source_disable_unref(p->grace_event);
         LIST_REMOVE(pulls, p->manager->pulls, p);
         reference_done(&p->ref);
@@ -233,9 +242,14 @@ static int on_ingest_layer(sd_bus_message *reply, void *userdata, sd_bus_error *
          * call below carries a copy to registryd, so once both messages are
          * gone only registryd holds the write end, and its close is graphd's
          * EOF. */
-        r = backend_call(p->manager, BACKEND_REGISTRY, &l->slot, "FetchBlob", BACKEND_TIMEOUT_USEC,
-                         on_fetch_blob, l, "sssth", p->ref.registry, p->ref.repository,
-                         l->m->digest, l->m->size, fd);
+        if (isempty(p->opts.registry_auth))
+                r = backend_call(p->manager, BACKEND_REGISTRY, &l->slot, "FetchBlob", BACKEND_TIMEOUT_USEC,
+                                 on_fetch_blob, l, "ssstha{sv}", p->ref.registry, p->ref.repository,
+                                 l->m->digest, l->m->size, fd, 0);
+        else
+                r = backend_call(p->manager, BACKEND_REGISTRY, &l->slot, "FetchBlob", BACKEND_TIMEOUT_USEC,
+                                 on_fetch_blob, l, "ssstha{sv}", p->ref.registry, p->ref.repository,
+                                 l->m->digest, l->m->size, fd, 1, "RegistryAuth", "s", p->opts.registry_auth);
         if (r < 0)
                 pull_fail_errno(p, r, "failed to call registryd");
         return 0;
@@ -264,7 +278,7 @@ static void pull_fetch_more(Pull *p) {
                 pull_commit(p);
                 return;
         }
-        while (!p->failed && p->n_active < PULL_PARALLEL && p->next_fetch < p->n_layers) {
+        while (!p->failed && p->n_active < p->parallel && p->next_fetch < p->n_layers) {
                 PullLayer *l = &p->layers[p->next_fetch++];
                 if (!l->present)
                         pull_layer_start(l);
@@ -363,7 +377,20 @@ static int on_resolve(sd_bus_message *reply, void *userdata, sd_bus_error *ret_e
         return 0;
 }
 
-int pull_start(Manager *m, Job *job, const Reference *ref, PullDoneHandler done, void *userdata, Pull **ret) {
+static int on_max_downloads(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        Pull *p = userdata;
+        uint32_t n;
+
+        p->limit_slot = sd_bus_slot_unref(p->limit_slot);
+        /* an older registryd without the property: keep the default */
+        if (sd_bus_message_is_method_error(reply, NULL) || sd_bus_message_read(reply, "v", "u", &n) < 0)
+                return 0;
+        p->parallel = MAX(1U, MIN(n, (uint32_t) PULL_PARALLEL_MAX));
+        return 0;
+}
+
+int pull_start(Manager *m, Job *job, const Reference *ref, const PullOptions *opts, PullDoneHandler done,
+               void *userdata, Pull **ret) {
         _cleanup_(freep) Pull *p = NULL;
         int r;
 
@@ -372,6 +399,7 @@ int pull_start(Manager *m, Job *job, const Reference *ref, PullDoneHandler done,
                 return -ENOMEM;
         p->manager = m;
         p->job = job;
+        p->parallel = PULL_PARALLEL;
         p->done = done;
         p->userdata = userdata;
         LIST_PREPEND(pulls, m->pulls, p);
@@ -395,12 +423,30 @@ int pull_start(Manager *m, Job *job, const Reference *ref, PullDoneHandler done,
         q->familiar = reference_familiar(q->normalized);
         if (!q->familiar)
                 return -ENOMEM;
+        if (opts) {
+                r = pull_options_copy(opts, &q->opts);
+                if (r < 0)
+                        return r;
+        }
 
-        r = backend_call(m, BACKEND_REGISTRY, &q->slot, "ResolveImage", BACKEND_LONG_TIMEOUT_USEC,
-                         on_resolve, q, "ssss", q->ref.registry, q->ref.repository,
-                         reference_manifest_ref(&q->ref), "");
+        if (isempty(q->opts.registry_auth))
+                r = backend_call(m, BACKEND_REGISTRY, &q->slot, "ResolveImage", BACKEND_LONG_TIMEOUT_USEC,
+                                 on_resolve, q, "ssssa{sv}", q->ref.registry, q->ref.repository,
+                                 reference_manifest_ref(&q->ref), strempty(q->opts.platform), 0);
+        else
+                r = backend_call(m, BACKEND_REGISTRY, &q->slot, "ResolveImage", BACKEND_LONG_TIMEOUT_USEC,
+                                 on_resolve, q, "ssssa{sv}", q->ref.registry, q->ref.repository,
+                                 reference_manifest_ref(&q->ref), strempty(q->opts.platform),
+                                 1, "RegistryAuth", "s", q->opts.registry_auth);
         if (r < 0)
                 return r;
+        /* in parallel with the resolution, which takes longer */
+        {
+                const BackendInfo *i = backend_info(BACKEND_REGISTRY);
+                (void) sd_bus_call_method_async(m->bus, &q->limit_slot, i->bus_name, i->path,
+                                                "org.freedesktop.DBus.Properties", "Get", on_max_downloads, q,
+                                                "ss", i->interface, "MaxConcurrentDownloads");
+        }
 
         job_log(job, "%s: Pulling from %s", reference_manifest_ref(&q->ref), q->ref.repository);
         *ret = TAKE_PTR(q);
@@ -473,6 +519,36 @@ static PullLayer *find_transfer(Manager *m, uint32_t transfer_id) {
         return NULL;
 }
 
+static void format_size(uint64_t n, char *buf, size_t size) {
+        if (n >= 1000000)
+                snprintf(buf, size, "%.1fMB", (double) n / 1e6);
+        else if (n >= 1000)
+                snprintf(buf, size, "%.1fkB", (double) n / 1e3);
+        else
+                snprintf(buf, size, "%" PRIu64 "B", n);
+}
+
+/* docker's per-layer "Downloading" line with bytes and speed, twice a second
+ * at most (the CLI shows these on a terminal only) */
+static void pull_layer_show_bytes(PullLayer *l) {
+        char a[32], t[32], s[48] = "";
+        uint64_t now = 0;
+
+        (void) sd_event_now(l->pull->manager->event, CLOCK_MONOTONIC, &now);
+        if (l->shown_usec > 0 && now < l->shown_usec + 500 * USEC_PER_MSEC)
+                return;
+        if (l->shown_usec > 0 && now > l->shown_usec && l->bytes >= l->speed_bytes) {
+                char r[32];
+                format_size((l->bytes - l->speed_bytes) * USEC_PER_SEC / (now - l->shown_usec), r, sizeof r);
+                snprintf(s, sizeof s, " (%s/s)", r);
+        }
+        l->shown_usec = now;
+        l->speed_bytes = l->bytes;
+        format_size(l->bytes, a, sizeof a);
+        format_size(l->m->size, t, sizeof t);
+        job_log(l->pull->job, "%s: Downloading %s/%s%s", short_hex(l->m->digest), a, t, s);
+}
+
 void pull_dispatch_transfer_progress(Manager *m, uint32_t transfer_id, uint64_t bytes, uint64_t total) {
         PullLayer *l = find_transfer(m, transfer_id);
 
@@ -480,6 +556,7 @@ void pull_dispatch_transfer_progress(Manager *m, uint32_t transfer_id, uint64_t 
                 return;
         l->bytes = bytes;
         pull_update_progress(l->pull);
+        pull_layer_show_bytes(l);
 }
 
 void pull_dispatch_transfer_done(Manager *m, uint32_t transfer_id, const char *error) {
@@ -527,6 +604,7 @@ void pull_dispatch_backend_vanished(Manager *m, Backend b) {
 
 typedef struct PullJob {
         Reference ref;
+        PullOptions opts;
         Pull *pull;
 } PullJob;
 
@@ -537,6 +615,7 @@ static void pull_job_free(void *userdata) {
                 return;
         pull_free(pj->pull);
         reference_done(&pj->ref);
+        pull_options_done(&pj->opts);
         free(pj);
 }
 
@@ -557,7 +636,7 @@ static void pull_job_done(Pull *p, int r, const char *message, void *userdata) {
 static int pull_job_start(Job *j) {
         PullJob *pj = j->userdata;
 
-        return pull_start(j->manager, j, &pj->ref, pull_job_done, j, &pj->pull);
+        return pull_start(j->manager, j, &pj->ref, &pj->opts, pull_job_done, j, &pj->pull);
 }
 
 int method_pull(sd_bus_message *message, void *userdata, sd_bus_error *error) {
@@ -575,8 +654,14 @@ int method_pull(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         pj = calloc(1, sizeof *pj);
         if (!pj)
                 return -ENOMEM;
+        r = pull_options_parse(message, &pj->opts, error);
+        if (r < 0) {
+                pull_job_free(pj);
+                return r;
+        }
         r = reference_parse(s, &pj->ref);
         if (r < 0) {
+                pull_options_done(&pj->opts);
                 free(pj);
                 if (r == -ENOMEM)
                         return r;

@@ -11,13 +11,16 @@
 
 #include "backend.h"
 #include "manager.h"
+#include "pull-options.h"
 #include "reference.h"
 
 /* r == 0: done, image_id and config set; else message is one clear line.
  * Called last: the handler may free the pull. */
 typedef void (*PullDoneHandler)(Pull *p, int r, const char *message, void *userdata);
 
-int pull_start(Manager *m, Job *job, const Reference *ref, PullDoneHandler done, void *userdata, Pull **ret);
+/* opts (may be NULL) is copied. */
+int pull_start(Manager *m, Job *job, const Reference *ref, const PullOptions *opts, PullDoneHandler done,
+               void *userdata, Pull **ret);
 /* Cancels transfers still running. */
 Pull *pull_free(Pull *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Pull *, pull_free);
@@ -31,5 +34,6 @@ void pull_dispatch_transfer_progress(Manager *m, uint32_t transfer_id, uint64_t 
 void pull_dispatch_transfer_done(Manager *m, uint32_t transfer_id, const char *error);
 void pull_dispatch_backend_vanished(Manager *m, Backend b);
 
-/* The Pull method: a "pull" job. */
+/* The Pull method (reference, options a{sv}: Platform, RegistryAuth): a
+ * "pull" job. */
 int method_pull(sd_bus_message *message, void *userdata, sd_bus_error *error);

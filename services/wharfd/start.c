@@ -6,6 +6,7 @@
 #include "bus-errors.h"
 #include "container.h"
 #include "log.h"
+#include "network.h"
 #include "spec.h"
 #include "start.h"
 #include "user.h"
@@ -357,6 +358,11 @@ static int on_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_e
                 start_fail_errno(s, -ENOMEM, "failed to start");
                 return 0;
         }
+        r = network_sandbox_finish(s->manager, c, reply);
+        if (r < 0) {
+                start_fail_errno(s, r, "failed to write the container's hosts, hostname and resolv.conf");
+                return 0;
+        }
 
         r = user_resolve(s->rootfs, c->config.user, &user, &msg);
         if (r < 0) {
@@ -375,6 +381,11 @@ static int on_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_e
                 }, &spec);
         if (r < 0) {
                 start_fail_errno(s, r, "failed to build the runtime spec");
+                return 0;
+        }
+        r = network_spec_add_mounts(s->manager, c, &spec);
+        if (r < 0) {
+                start_fail_errno(s, r, "failed to add the network files to the runtime spec");
                 return 0;
         }
         log_debug("Runtime spec of %s: %s", c->id, spec);
@@ -408,10 +419,15 @@ static int on_rootfs(sd_bus_message *reply, void *userdata, sd_bus_error *ret_er
                 start_fail_errno(s, -ENOMEM, "failed to start");
                 return 0;
         }
-        r = backend_call(s->manager, BACKEND_NET, NULL, "CreateSandbox", BACKEND_TIMEOUT_USEC, on_sandbox, s,
-                         "ss", s->id, "none");
-        if (r < 0)
-                start_fail_errno(s, r, "failed to call netd");
+        {
+                _cleanup_(freep) char *msg = NULL;
+                Container *c = container_by_id(s->manager, s->id);
+                r = c ? network_sandbox_create(s->manager, c, on_sandbox, s, &msg) : -ESRCH;
+                if (r < 0 && msg)
+                        start_fail(s, WHARF_ERROR_NO_SUCH_CONTAINER, msg);
+                else if (r < 0)
+                        start_fail_errno(s, r, "failed to call netd");
+        }
         return 0;
 }
 

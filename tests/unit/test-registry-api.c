@@ -98,7 +98,7 @@ static void test_error_body(void **state) {
 
 static void test_bearer_challenge(void **state) {
         _cleanup_(bearer_challenge_done) BearerChallenge c = {}, d = {}, e = {};
-        _cleanup_(freep) char *url = NULL, *url2 = NULL;
+        _cleanup_(freep) char *url = NULL, *url2 = NULL, *url3 = NULL, *url4 = NULL;
 
         assert_int_equal(bearer_challenge_parse(
                 "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\","
@@ -106,7 +106,7 @@ static void test_bearer_challenge(void **state) {
         assert_string_equal(c.realm, "https://auth.docker.io/token");
         assert_string_equal(c.service, "registry.docker.io");
         assert_string_equal(c.scope, "repository:library/busybox:pull");
-        url = bearer_challenge_token_url(&c, "library/busybox");
+        url = bearer_challenge_token_url(&c, "repository:library/busybox:pull", NULL);
         assert_string_equal(url, "https://auth.docker.io/token?service=registry.docker.io"
                                  "&scope=repository%3Alibrary%2Fbusybox%3Apull");
 
@@ -117,8 +117,16 @@ static void test_bearer_challenge(void **state) {
         assert_string_equal(d.realm, "http://127.0.0.1:9/t?x=1");
         assert_string_equal(d.service, "reg");
         assert_null(d.scope);
-        url2 = bearer_challenge_token_url(&d, "a/b");
-        assert_string_equal(url2, "http://127.0.0.1:9/t?x=1&service=reg&scope=repository%3Aa%2Fb%3Apull");
+        url2 = bearer_challenge_token_url(&d, "repository:a/b:pull,push", "jo e");
+        assert_string_equal(url2, "http://127.0.0.1:9/t?x=1&service=reg&scope=repository%3Aa%2Fb%3Apull%2Cpush"
+                                  "&account=jo%20e");
+        /* a login: no scope of ours, none in the challenge */
+        url3 = bearer_challenge_token_url(&d, NULL, "u");
+        assert_string_equal(url3, "http://127.0.0.1:9/t?x=1&service=reg&account=u");
+        /* ... or the challenge's */
+        url4 = bearer_challenge_token_url(&c, NULL, NULL);
+        assert_string_equal(url4, "https://auth.docker.io/token?service=registry.docker.io"
+                                  "&scope=repository%3Alibrary%2Fbusybox%3Apull");
 
         assert_int_equal(bearer_challenge_parse("Basic realm=\"Registry\"", &e), -EOPNOTSUPP);
         assert_int_equal(bearer_challenge_parse("Bearer service=\"x\"", &e), -EBADMSG);
@@ -127,6 +135,21 @@ static void test_bearer_challenge(void **state) {
         assert_int_equal(bearer_challenge_parse("Bearer realm", &e), -EBADMSG);
         assert_int_equal(bearer_challenge_parse("", &e), -EBADMSG);
         assert_int_equal(bearer_challenge_parse(NULL, &e), -EBADMSG);
+}
+
+static void test_challenge_scheme(void **state) {
+        _cleanup_(freep) char *s = NULL;
+
+        assert_int_equal(registry_api_challenge_scheme("Basic realm=\"Registry Realm\""), AUTH_SCHEME_BASIC);
+        assert_int_equal(registry_api_challenge_scheme("  basic realm=x"), AUTH_SCHEME_BASIC);
+        assert_int_equal(registry_api_challenge_scheme("Bearer realm=\"https://a/t\""), AUTH_SCHEME_BEARER);
+        assert_int_equal(registry_api_challenge_scheme("BEARER realm=x"), AUTH_SCHEME_BEARER);
+        assert_int_equal(registry_api_challenge_scheme("Negotiate"), -EOPNOTSUPP);
+        assert_int_equal(registry_api_challenge_scheme("Basically realm=x"), -EOPNOTSUPP);
+        assert_int_equal(registry_api_challenge_scheme(""), -EBADMSG);
+        assert_int_equal(registry_api_challenge_scheme(NULL), -EBADMSG);
+        s = registry_api_scope("library/busybox", "pull,push");
+        assert_string_equal(s, "repository:library/busybox:pull,push");
 }
 
 static void test_token(void **state) {
@@ -158,6 +181,7 @@ int main(void) {
                 cmocka_unit_test(test_validation),
                 cmocka_unit_test(test_error_body),
                 cmocka_unit_test(test_bearer_challenge),
+                cmocka_unit_test(test_challenge_scheme),
                 cmocka_unit_test(test_token),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

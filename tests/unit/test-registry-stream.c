@@ -282,6 +282,15 @@ static int setup_real(void) {
         if (wait_for(bus_ready) < 0)
                 return -1;
 
+        /* small chunks: pushes of the test blob take the chunked path */
+        snprintf(path, sizeof path, "%s/registries.conf", T.dir);
+        f = fopen(path, "we");
+        if (!f)
+                return -1;
+        fprintf(f, "[global]\npush-chunk-size = 65536\n");
+        fclose(f);
+        setenv("WHARF_REGISTRIES_CONF", path, 1);
+
         snprintf(log, sizeof log, "%s/daemon.log", T.dir);
         snprintf(statedir, sizeof statedir, "%s/state", T.dir);
         T.daemon_pid = spawn((char *[]) { daemon, (char *) "--state", statedir, (char *) "--debug", NULL },
@@ -319,7 +328,7 @@ static int teardown(void **state) {
 static int resolve(const char *registry, const char *repo, const char *ref, sd_bus_error *error,
                    sd_bus_message **reply) {
         return sd_bus_call_method(T.bus, "org.wharf.Registry1", "/org/wharf/Registry1", "org.wharf.Registry1",
-                                  "ResolveImage", error, reply, "ssss", registry, repo, ref, "");
+                                  "ResolveImage", error, reply, "ssssa{sv}", registry, repo, ref, "", 0);
 }
 
 static void test_resolve(void **state) {
@@ -410,8 +419,8 @@ static void fetch_start(const char *repo, const char *digest, uint64_t size) {
         assert_int_equal(pipe2(p, O_CLOEXEC), 0);
         *f = (Fetch) { .fd = p[0] };
         assert_int_equal(sd_bus_call_method(T.bus, "org.wharf.Registry1", "/org/wharf/Registry1",
-                                            "org.wharf.Registry1", "FetchBlob", &error, &reply, "sssth",
-                                            T.registry, repo, digest, size, p[1]), 1);
+                                            "org.wharf.Registry1", "FetchBlob", &error, &reply, "ssstha{sv}",
+                                            T.registry, repo, digest, size, p[1], 0), 1);
         close(p[1]);
         assert_int_equal(sd_bus_message_read(reply, "u", &f->id), 1);
         assert_true(f->id > 0);
@@ -535,6 +544,122 @@ static void test_fetch_blob_errors(void **state) {
         fetches_clear();
 }
 
+/* Push */
+
+typedef struct PushResult {
+        uint32_t id;
+        bool done;
+        char *status;
+        char *error;
+} PushResult;
+
+static int on_push_signal(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        PushResult *p = userdata;
+        const char *s;
+        uint32_t id;
+
+        if (sd_bus_message_is_signal(m, "org.wharf.Registry1", "PushStatus") &&
+            sd_bus_message_read(m, "us", &id, &s) > 0 && id == p->id)
+                p->status = strdup(s);
+        if (sd_bus_message_is_signal(m, "org.wharf.Registry1", "TransferDone") &&
+            sd_bus_message_read(m, "us", &id, &s) > 0 && id == p->id) {
+                p->error = strdup(s);
+                p->done = true;
+        }
+        return 0;
+}
+
+/* PushBlob of data from a regular file; waits for the end. */
+static void push_blob(const char *repo, const char *digest, const void *data, size_t size, const char *mount_from,
+                      PushResult *ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        char path[128];
+        time_t deadline = time(NULL) + 60;
+        int fd;
+
+        *ret = (PushResult) {};
+        snprintf(path, sizeof path, "%s/push-blob", T.dir);
+        fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, data, size), (ssize_t) size);
+        assert_true(sd_bus_add_match(T.bus, &slot,
+                                     "type='signal',interface='org.wharf.Registry1',path='/org/wharf/Registry1'",
+                                     on_push_signal, ret) >= 0);
+        if (mount_from)
+                assert_int_equal(sd_bus_call_method(T.bus, "org.wharf.Registry1", "/org/wharf/Registry1",
+                                                    "org.wharf.Registry1", "PushBlob", &error, &reply, "ssstha{sv}",
+                                                    T.registry, repo, digest, (uint64_t) size, fd,
+                                                    1, "MountFrom", "as", 1, mount_from), 1);
+        else
+                assert_int_equal(sd_bus_call_method(T.bus, "org.wharf.Registry1", "/org/wharf/Registry1",
+                                                    "org.wharf.Registry1", "PushBlob", &error, &reply, "ssstha{sv}",
+                                                    T.registry, repo, digest, (uint64_t) size, fd, 0), 1);
+        close(fd);
+        assert_int_equal(sd_bus_message_read(reply, "u", &ret->id), 1);
+        while (!ret->done && time(NULL) < deadline) {
+                assert_true(sd_bus_process(T.bus, NULL) >= 0);
+                (void) sd_bus_wait(T.bus, 200000);
+        }
+        assert_true(ret->done);
+}
+
+static void push_result_done(PushResult *p) {
+        free(p->status);
+        free(p->error);
+}
+
+static void test_push(void **state) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *reply2 = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        char config_digest[DIGEST_STRING_MAX];
+        const char *digest, *d, *manifest, *config;
+        PushResult p;
+
+        SKIP_UNLESS_READY();
+        /* new repository: uploaded in chunks (BLOB_SIZE > push-chunk-size) */
+        push_blob("pushed/app", T.blob_digest, T.blob, BLOB_SIZE, NULL, &p);
+        assert_string_equal(p.error, "");
+        assert_string_equal(p.status, "uploaded");
+        push_result_done(&p);
+        /* again: HEAD finds it */
+        push_blob("pushed/app", T.blob_digest, T.blob, BLOB_SIZE, NULL, &p);
+        assert_string_equal(p.error, "");
+        assert_string_equal(p.status, "exists");
+        push_result_done(&p);
+        /* another repository: mounted */
+        push_blob("other/app", T.blob_digest, T.blob, BLOB_SIZE, "pushed/app", &p);
+        assert_string_equal(p.error, "");
+        assert_string_equal(p.status, "mounted pushed/app");
+        push_result_done(&p);
+        /* the config: small, one PUT */
+        assert_int_equal(sha256_digest(T.config, strlen(T.config), config_digest), 0);
+        push_blob("pushed/app", config_digest, T.config, strlen(T.config), NULL, &p);
+        assert_string_equal(p.error, "");
+        assert_string_equal(p.status, "uploaded");
+        push_result_done(&p);
+        /* a wrong digest is refused by the registry */
+        push_blob("pushed/app", "sha256:1111111111111111111111111111111111111111111111111111111111111111",
+                  T.config, strlen(T.config), NULL, &p);
+        assert_non_null(strstr(p.error, "HTTP 400"));
+        assert_null(p.status);
+        push_result_done(&p);
+
+        assert_int_equal(sd_bus_call_method(T.bus, "org.wharf.Registry1", "/org/wharf/Registry1",
+                                            "org.wharf.Registry1", "PushManifest", &error, &reply, "sssssa{sv}",
+                                            T.registry, "pushed/app", "v2",
+                                            "application/vnd.docker.distribution.manifest.v2+json", T.manifest, 0), 1);
+        assert_int_equal(sd_bus_message_read(reply, "s", &digest), 1);
+        assert_string_equal(digest, T.manifest_digest);
+
+        /* and it resolves like any image */
+        assert_int_equal(resolve(T.registry, "pushed/app", "v2", &error, &reply2), 1);
+        assert_int_equal(sd_bus_message_read(reply2, "sss", &d, &manifest, &config), 1);
+        assert_string_equal(d, T.manifest_digest);
+        assert_string_equal(config, T.config);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_resolve),
@@ -542,6 +667,7 @@ int main(void) {
                 cmocka_unit_test(test_fetch_blob_slow_reader),
                 cmocka_unit_test(test_fetch_blob_concurrent),
                 cmocka_unit_test(test_fetch_blob_errors),
+                cmocka_unit_test(test_push),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
