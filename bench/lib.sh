@@ -107,6 +107,12 @@ bench_rootfs() {
 
 bench_wharf_start() {
         local out
+        # netd: a default bridge and an nft table of our own, not the shared
+        # wharf0 / "ip wharf" that other stacks on this machine may use
+        BENCH_WHARF_BRIDGE=wbw$$ BENCH_WHARF_TABLE=wbench$$
+        mkdir -p "$WORK/state/lib/net"
+        printf '{ "DefaultBridge": "%s", "Table": "%s" }\n' "$BENCH_WHARF_BRIDGE" "$BENCH_WHARF_TABLE" \
+                > "$WORK/state/lib/net/config.json"
         out=$("$STACK" start --state "$WORK/state" --builddir "$WHARF_BUILDDIR" 2>"$WORK/logs/stack.log") ||
                 { cat "$WORK/logs/stack.log" >&2; die "tools/stack start failed"; }
         eval "$out"
@@ -382,13 +388,14 @@ bench_cleanup() {
         runc --root "$WORK/runc" list -q 2>/dev/null | while read -r c; do
                 runc --root "$WORK/runc" delete -f "$c"; done
         fixtures_registry_stop "$WORK/fixtures" 2>/dev/null
+        [ -n "${BENCH_WHARF_TABLE:-}" ] && nft delete table ip "$BENCH_WHARF_TABLE" 2>/dev/null
         [ -n "${BENCH_DOCKER_BRIDGE:-}" ] && ip link del "$BENCH_DOCKER_BRIDGE" 2>/dev/null
         # bridges/veths the peers made for their networks (podman's cni-podman0,
         # docker's br-*) that were not there before
         links=$(comm -13 <(echo "$BENCH_LINKS_BEFORE") \
                 <(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort))
         for m in $links; do
-                case $m in cni-podman*|br-*|veth*|wbd*) ip link del "$m" 2>/dev/null && say "removed link $m" ;; esac
+                case $m in cni-podman*|br-*|veth*|wbd*|wbw*|wh*) ip link del "$m" 2>/dev/null && say "removed link $m" ;; esac
         done
 
         if [ "${BENCH_CNI_CHAINS_BEFORE:-1}" = 0 ] && iptables -S CNI-FORWARD >/dev/null 2>&1; then
@@ -410,6 +417,8 @@ bench_cleanup() {
         [ -n "$links" ] && { say "LEFT: links $(echo $links)"; left=1; }
         m=$( { iptables -S; iptables -t nat -S; } 2>/dev/null | grep -c -- '-N CNI-')
         [ "$m" -gt 0 ] && [ "${BENCH_CNI_CHAINS_BEFORE:-1}" = 0 ] && { say "LEFT: $m CNI iptables chains"; left=1; }
+        [ -n "${BENCH_WHARF_TABLE:-}" ] && nft list table ip "$BENCH_WHARF_TABLE" >/dev/null 2>&1 &&
+                { say "LEFT: nft table ip $BENCH_WHARF_TABLE"; left=1; }
         [ $left = 0 ] && say "clean: no process, mount, netns or link left"
 
         if [ -s "$WORK/report.md" ]; then

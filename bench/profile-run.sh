@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/profile-run.sh: where the time of a `wharf run --rm` goes, step by step.
 #
-#   bench/profile-run.sh [-n RUNS] [--strace] [--pull]
+#   bench/profile-run.sh [-n RUNS] [--strace] [--pull] [--network MODE]
 #
 # Starts the stack and the busybox fixtures, watches the stack's private bus
 # with `dbus-monitor --profile` (timestamps of every message) while it runs
@@ -11,18 +11,20 @@
 # message: between a call arriving and its reply, the callee works; between
 # a reply and the next call, the caller). With --strace, also a syscall
 # summary (strace -c -f) of each daemon over a further RUNS runs. With
+# --network bridge, profiles `run --rm --network bridge`. With
 # --pull, profiles `wharf pull` of bench/pull.sh's 130 MB image instead
 # (rmi between).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ARGS=("$@")
-RUNS=20 STRACE=0 PULL=0
+RUNS=20 STRACE=0 PULL=0 NETWORK=none
 while [ $# -gt 0 ]; do
         case $1 in
         -n) RUNS=$2; shift 2 ;;
         --strace) STRACE=1; shift ;;
         --pull) PULL=1; shift ;;
+        --network) NETWORK=$2; shift 2 ;;
         -h|--help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
         *) echo "profile-run.sh: unknown argument $1" >&2; exit 2 ;;
         esac
@@ -37,13 +39,13 @@ else
 fi
 bench_wharf_start
 wharf pull "$BUSYBOX" >/dev/null || die "pull failed"
-[ $PULL = 1 ] || wharf run --rm --network none "$BUSYBOX" true || die "run failed"
+[ $PULL = 1 ] || wharf run --rm --network "$NETWORK" "$BUSYBOX" true || die "run failed"
 
 one() {
         if [ $PULL = 1 ]; then
                 wharf rmi "$BUSYBOX" >/dev/null && wharf pull "$BUSYBOX" >/dev/null
         else
-                wharf run --rm --network none "$BUSYBOX" true
+                wharf run --rm --network "$NETWORK" "$BUSYBOX" true
         fi
 }
 
