@@ -31,7 +31,25 @@ int cmd_start(int argc, char *argv[]);
 int cmd_ps(int argc, char *argv[]);
 int cmd_rm(int argc, char *argv[]);
 int cmd_info(int argc, char *argv[]);
+int cmd_stop(int argc, char *argv[]);
+int cmd_kill(int argc, char *argv[]);
+int cmd_restart(int argc, char *argv[]);
+int cmd_pause(int argc, char *argv[]);
+int cmd_unpause(int argc, char *argv[]);
+int cmd_wait(int argc, char *argv[]);
+int cmd_rename(int argc, char *argv[]);
+int cmd_inspect(int argc, char *argv[]);
+int cmd_top(int argc, char *argv[]);
+int cmd_stats(int argc, char *argv[]);
 int cmd_version(int argc, char *argv[]);
+/* image-cmds.c */
+int cmd_tag(int argc, char *argv[]);
+int cmd_history(int argc, char *argv[]);
+int cmd_image(int argc, char *argv[]);
+int cmd_image_inspect(int argc, char *argv[]);
+int cmd_image_prune(int argc, char *argv[]);
+int cmd_system(int argc, char *argv[]);
+int cmd_system_df(int argc, char *argv[]);
 /* network.c */
 int cmd_network(int argc, char *argv[]);
 int cmd_port(int argc, char *argv[]);

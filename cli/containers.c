@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* wharf ps, rm */
+/* wharf rm; the container list start uses (ps: ps.c) */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -111,93 +111,6 @@ const ContainerInfo *container_find(const ContainerInfo *l, size_t n, const char
                         prefix_matches++;
                 }
         return prefix_matches == 1 ? prefix_match : NULL;
-}
-
-int cmd_ps(int argc, char *argv[]) {
-        static const struct option options[] = {
-                { "all",      no_argument, NULL, 'a' },
-                { "quiet",    no_argument, NULL, 'q' },
-                { "no-trunc", no_argument, NULL, 'T' },
-                { "help",     no_argument, NULL, 'h' },
-                {}
-        };
-        _cleanup_(engine_freep) Engine *e = NULL;
-        _cleanup_(table_freep) Table *t = NULL;
-        ContainerInfo *l = NULL;
-        size_t n = 0;
-        bool all = false, quiet = false, no_trunc = false;
-        int64_t now = time(NULL);
-        int c, ret = 1;
-
-        opterr = 0;
-        optind = 0;
-        while ((c = getopt_long(argc, argv, ":aqh", options, NULL)) >= 0)
-                switch (c) {
-                case 'a':
-                        all = true;
-                        break;
-                case 'q':
-                        quiet = true;
-                        break;
-                case 'T':
-                        no_trunc = true;
-                        break;
-                case 'h':
-                        printf("\nUsage:  wharf ps [OPTIONS]\n\n"
-                               "List containers\n\n"
-                               "Options:\n"
-                               "  -a, --all        Show all containers (default shows just running)\n"
-                               "      --no-trunc   Don't truncate output\n"
-                               "  -q, --quiet      Only display container IDs\n");
-                        return 0;
-                default:
-                        usage_getopt_error("ps", c, argv);
-                        return usage_exit_code("ps");
-                }
-        if (optind < argc) {
-                usage_error("ps", "'wharf ps' accepts no arguments.");
-                return usage_exit_code("ps");
-        }
-
-        if (engine_connect(&e, NULL) < 0)
-                return 1;
-        if (container_list(e, all, NULL, false, &l, &n) < 0)
-                return 1;
-
-        if (quiet) {
-                for (size_t i = 0; i < n; i++)
-                        printf("%.*s\n", no_trunc ? (int) strlen(l[i].id) : 12, l[i].id);
-                ret = 0;
-                goto finish;
-        }
-
-        t = table_new(7, TABLE_DOCKER_MINWIDTH, TABLE_DOCKER_PADDING);
-        if (!t || table_add_row(t, (const char *[]) { "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS",
-                                                      "PORTS", "NAMES" }) < 0)
-                goto oom;
-        for (size_t i = 0; i < n; i++) {
-                _cleanup_(freep) char *id = NULL, *command = NULL, *status = NULL;
-                char ago[HUMAN_DURATION_MAX + 4];
-
-                id = no_trunc ? strdup(l[i].id) : format_short_id(l[i].id);
-                command = format_command(l[i].command, no_trunc);
-                status = format_container_status(l[i].state, l[i].exit_code, l[i].started, l[i].finished, now);
-                if (!id || !command || !status)
-                        goto oom;
-                format_time_ago(now, l[i].created, ago);
-                if (table_add_row(t, (const char *[]) { id, l[i].image, command, ago, status, "",
-                                                        l[i].name }) < 0)
-                        goto oom;
-        }
-        table_print(t, stdout);
-        ret = 0;
-        goto finish;
-
-oom:
-        fputs("Error: out of memory\n", stderr);
-finish:
-        container_list_free(l, n);
-        return ret;
 }
 
 int cmd_rm(int argc, char *argv[]) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* wharf pull, images, rmi */
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -129,6 +130,8 @@ typedef struct ImageRow {
         char *id;
         char *repository;
         char *tag;
+        char *digest;        /* sha256:... of the repository, or NULL */
+        bool dangling;       /* the image has no tag at all */
         uint64_t created;
         uint64_t size;
         size_t order;
@@ -144,6 +147,7 @@ static int image_row_compare(const void *a, const void *b) {
 }
 
 static void image_rows_free_one(ImageRow *row) {
+        free(row->digest);
         free(row->id);
         free(row->repository);
         free(row->tag);
@@ -200,9 +204,23 @@ static int image_read(sd_bus_message *m, ImageRow **rows, size_t *n) {
                 return r;
 
         STRV_FOREACH(t, tags) {
+                ImageRow *row;
+
                 r = image_rows_add(rows, n, id, *t, created, size);
                 if (r < 0)
                         return r;
+                /* --digests: the repository's digest beside its tag */
+                row = &(*rows)[*n - 1];
+                STRV_FOREACH(d, digests) {
+                        const char *at = strchr(*d, '@');
+                        if (at && strlen(row->repository) == (size_t) (at - *d) &&
+                            strncmp(*d, row->repository, at - *d) == 0) {
+                                row->digest = strdup(at + 1);
+                                if (!row->digest)
+                                        return -ENOMEM;
+                                break;
+                        }
+                }
         }
         STRV_FOREACH(d, digests) {
                 _cleanup_(freep) char *repository = NULL, *tag = NULL;
@@ -219,11 +237,16 @@ static int image_read(sd_bus_message *m, ImageRow **rows, size_t *n) {
                 r = image_rows_add(rows, n, id, *d, created, size);
                 if (r < 0)
                         return r;
+                (*rows)[*n - 1].digest = strdup(strchr(*d, '@') ? strchr(*d, '@') + 1 : "");
+                (*rows)[*n - 1].dangling = strv_length(tags) == 0;
+                if (!(*rows)[*n - 1].digest)
+                        return -ENOMEM;
         }
         if (strv_length(tags) == 0 && strv_length(digests) == 0) {
                 r = image_rows_add(rows, n, id, NULL, created, size);
                 if (r < 0)
                         return r;
+                (*rows)[*n - 1].dangling = true;
         }
         return 1;
 }
@@ -233,6 +256,8 @@ int cmd_images(int argc, char *argv[]) {
                 { "all",      no_argument, NULL, 'a' },
                 { "quiet",    no_argument, NULL, 'q' },
                 { "no-trunc", no_argument, NULL, 'T' },
+                { "digests",  no_argument, NULL, 'D' },
+                { "filter",   required_argument, NULL, 'f' },
                 { "help",     no_argument, NULL, 'h' },
                 {}
         };
@@ -240,19 +265,48 @@ int cmd_images(int argc, char *argv[]) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(table_freep) Table *t = NULL;
         _cleanup_(freep) char *filter_repository = NULL, *filter_tag = NULL;
+        _cleanup_(strv_freep) char **references = NULL;
         ImageRow *rows = NULL;
         size_t n = 0;
-        bool quiet = false, no_trunc = false;
+        bool quiet = false, no_trunc = false, digests = false;
+        int dangling = -1;
         int64_t now = time(NULL);
         int c, r, ret = 1;
 
         opterr = 0;
         optind = 0;
-        while ((c = getopt_long(argc, argv, ":aqh", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, ":aqf:h", options, NULL)) >= 0)
                 switch (c) {
                 case 'a':
                         /* no intermediate images exist: -a lists the same */
                         break;
+                case 'D':
+                        digests = true;
+                        break;
+                case 'f': {
+                        const char *v;
+                        if ((v = startswith(optarg, "dangling="))) {
+                                if (streq(v, "true") || streq(v, "1"))
+                                        dangling = 1;
+                                else if (streq(v, "false") || streq(v, "0"))
+                                        dangling = 0;
+                                else {
+                                        fprintf(stderr, "Error response from daemon: invalid filter 'dangling=%s'\n", v);
+                                        return 1;
+                                }
+                        } else if ((v = startswith(optarg, "reference="))) {
+                                if (strv_extend(&references, v) < 0) {
+                                        fputs("Error: out of memory\n", stderr);
+                                        return 1;
+                                }
+                        } else {
+                                char key[64];
+                                snprintf(key, sizeof key, "%.*s", (int) strcspn(optarg, "="), optarg);
+                                fprintf(stderr, "Error response from daemon: invalid filter '%s'\n", key);
+                                return 1;
+                        }
+                        break;
+                }
                 case 'q':
                         quiet = true;
                         break;
@@ -264,6 +318,9 @@ int cmd_images(int argc, char *argv[]) {
                                "List images\n\n"
                                "Options:\n"
                                "  -a, --all        Show all images\n"
+                               "      --digests    Show digests\n"
+                               "  -f, --filter filter   Filter output based on conditions provided\n"
+                               "                   (dangling=true|false, reference=PATTERN)\n"
                                "      --no-trunc   Don't truncate output\n"
                                "  -q, --quiet      Only show image IDs\n");
                         return 0;
@@ -325,6 +382,33 @@ int cmd_images(int argc, char *argv[]) {
                                 image_rows_free_one(rows + i);
                 n = k;
         }
+        if (dangling >= 0 || references) {
+                size_t k = 0;
+
+                for (size_t i = 0; i < n; i++) {
+                        bool keep = dangling < 0 || rows[i].dangling == (dangling > 0);
+
+                        /* docker: the pattern against the familiar name, and name:tag */
+                        if (keep && references) {
+                                _cleanup_(freep) char *full = NULL;
+                                bool match = false;
+
+                                if (asprintf(&full, "%s:%s", rows[i].repository, rows[i].tag) < 0)
+                                        goto oom;
+                                STRV_FOREACH(p, references)
+                                        if (!streq(rows[i].repository, "<none>") &&
+                                            (fnmatch(*p, rows[i].repository, FNM_PATHNAME) == 0 ||
+                                             fnmatch(*p, full, FNM_PATHNAME) == 0))
+                                                match = true;
+                                keep = match;
+                        }
+                        if (keep)
+                                rows[k++] = rows[i];
+                        else
+                                image_rows_free_one(rows + i);
+                }
+                n = k;
+        }
 
         if (quiet) {
                 for (size_t i = 0; i < n; i++) {
@@ -341,8 +425,11 @@ int cmd_images(int argc, char *argv[]) {
                 goto finish;
         }
 
-        t = table_new(5, TABLE_DOCKER_MINWIDTH, TABLE_DOCKER_PADDING);
-        if (!t || table_add_row(t, (const char *[]) { "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE" }) < 0)
+        t = table_new(digests ? 6 : 5, TABLE_DOCKER_MINWIDTH, TABLE_DOCKER_PADDING);
+        if (!t)
+                goto oom;
+        if (digests ? table_add_row(t, (const char *[]) { "REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE" }) < 0
+                    : table_add_row(t, (const char *[]) { "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE" }) < 0)
                 goto oom;
         for (size_t i = 0; i < n; i++) {
                 _cleanup_(freep) char *id = no_trunc ? strdup(rows[i].id) : format_short_id(rows[i].id);
@@ -352,7 +439,9 @@ int cmd_images(int argc, char *argv[]) {
                         goto oom;
                 format_time_ago(now, (int64_t) rows[i].created, ago);
                 format_human_size(rows[i].size, size);
-                if (table_add_row(t, (const char *[]) { rows[i].repository, rows[i].tag, id, ago, size }) < 0)
+                if (digests ? table_add_row(t, (const char *[]) { rows[i].repository, rows[i].tag,
+                                                                  rows[i].digest ?: "<none>", id, ago, size }) < 0
+                            : table_add_row(t, (const char *[]) { rows[i].repository, rows[i].tag, id, ago, size }) < 0)
                         goto oom;
         }
         table_print(t, stdout);

@@ -20,6 +20,9 @@
 #define WHARF_ERROR_NAME_IN_USE              "org.wharf.Error.NameInUse"
 #define WHARF_ERROR_BACKEND_FAILED           "org.wharf.Error.BackendFailed"
 #define WHARF_ERROR_AMBIGUOUS                "org.wharf.Error.Ambiguous"
+#define WHARF_ERROR_CONTAINER_PAUSED         "org.wharf.Error.ContainerPaused"
+#define WHARF_ERROR_CONTAINER_NOT_PAUSED     "org.wharf.Error.ContainerNotPaused"
+#define WHARF_ERROR_NO_SUCH_BLOB             "org.wharf.Error.NoSuchBlob"
 /* networks (netd, wharfd) */
 #define WHARF_ERROR_NO_SUCH_NETWORK          "org.wharf.Error.NoSuchNetwork"
 #define WHARF_ERROR_NETWORK_IN_USE           "org.wharf.Error.NetworkInUse"

@@ -18,6 +18,7 @@ Graph *graph_free(Graph *g) {
         free(g->tmp);
         free(g->repositories);
         free(g->mounts);
+        free(g->blobs);
         free(g);
         return NULL;
 }
@@ -38,14 +39,17 @@ int graph_open(const char *root, const char *run, Graph **ret) {
         g->tmp = path_join(g->root, "tmp");
         g->repositories = path_join(g->root, "repositories.json");
         g->mounts = path_join(run, "graph/mounts");
-        if (!g->layers || !g->images || !g->containers || !g->tmp || !g->repositories || !g->mounts)
+        g->blobs = path_join(g->root, "blobs/sha256");
+        if (!g->layers || !g->images || !g->containers || !g->tmp || !g->repositories || !g->mounts ||
+            !g->blobs)
                 return -ENOMEM;
 
         /* whatever is in tmp/ was in progress when we last stopped */
         r = rm_rf(g->tmp);
         if (r < 0)
                 return r;
-        const char *dirs[] = { g->root, g->layers, g->images, g->containers, g->tmp, g->mounts };
+        const char *dirs[] = { g->root, g->layers, g->images, g->containers, g->tmp, g->mounts,
+                                g->blobs };
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
                 r = mkdir_p(dirs[i], 0700);
                 if (r < 0)

@@ -5,6 +5,8 @@
  *   ROOT/graph/layers/<chain-hex>/{diff/,layer.json}   published layers
  *   ROOT/graph/images/<id-hex>/{config.json,manifest.json,image.json}
  *   ROOT/graph/repositories.json                       tags and repo digests
+ *   ROOT/graph/blobs/sha256/<hex>                      compressed layers, configs, manifests
+ *   ROOT/graph/limits.conf                             optional limits (see graph-limits.h)
  *   ROOT/graph/containers/<cid>/{upper,work,rootfs.json}
  *   ROOT/graph/tmp/                                    work in progress, emptied at start
  *   RUN/graph/mounts/<cid>                             overlay rootfs mountpoints
@@ -26,6 +28,7 @@ struct Graph {
         char *containers;
         char *tmp;
         char *repositories;   /* ROOT/graph/repositories.json */
+        char *blobs;          /* ROOT/graph/blobs/sha256 */
         char *mounts;         /* RUN/graph/mounts */
         GraphRemoveFunc remove;
         void *remove_userdata;

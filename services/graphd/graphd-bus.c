@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <inttypes.h>
 
+#include "blob-store.h"
 #include "bus-errors.h"
 #include "digest.h"
 #include "graphd-bus.h"
+#include "image-inspect.h"
+#include "image-manifest.h"
 #include "image-store.h"
 #include "ingest.h"
 #include "layer-store.h"
@@ -210,6 +213,191 @@ static int method_release_rootfs(sd_bus_message *msg, void *userdata, sd_bus_err
         return sd_bus_reply_method_return(msg, NULL);
 }
 
+static int method_open_blob(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(closep) int fd = -EBADF;
+        _cleanup_(freep) char *media_type = NULL;
+        Manager *m = userdata;
+        const char *digest;
+        uint64_t size;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &digest);
+        if (r < 0)
+                return r;
+        if (!digest_is_valid(digest))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "invalid digest: %s", digest);
+        /* only what the store refers to: a blob on its way out is gone */
+        r = blob_media_type(m->graph, digest, &media_type);
+        if (r >= 0)
+                r = blob_open(m->graph, digest, &fd, &size);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, WHARF_ERROR_NO_SUCH_BLOB, "blob %s is not stored", digest);
+        if (r < 0)
+                return bus_fail(r, error, "Opening the blob");
+        return sd_bus_reply_method_return(msg, "hts", fd, size, media_type);
+}
+
+static int method_get_manifest(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(freep) char *config = NULL, *manifest = NULL;
+        Manager *m = userdata;
+        const char *ref;
+        char id[DIGEST_STRING_MAX], digest[DIGEST_STRING_MAX];
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &ref);
+        if (r < 0)
+                return r;
+        r = image_resolve(m->graph, ref, id, error);
+        if (r >= 0)
+                r = image_read_config(m->graph, id, &config);
+        if (r == -ENOENT && !sd_bus_error_is_set(error))
+                return sd_bus_error_setf(error, WHARF_ERROR_NO_SUCH_IMAGE, "No such image: %s", ref);
+        if (r >= 0) {
+                r = image_manifest_get(m->graph, id, &manifest, digest);
+                if (r == -ENOENT)
+                        return sd_bus_error_setf(error, WHARF_ERROR_NO_SUCH_BLOB,
+                                                 "image %s has layers stored without their blobs", id);
+        }
+        if (r < 0)
+                return bus_fail(r, error, "Reading the manifest");
+        return sd_bus_reply_method_return(msg, "ssss", id, digest, manifest, config);
+}
+
+/* reference -> id, NoSuchImage when absent */
+static int resolve(Manager *m, const char *ref, char id[static DIGEST_STRING_MAX], sd_bus_error *error) {
+        int r = image_resolve(m->graph, ref, id, error);
+
+        if (r == -ENOENT && !sd_bus_error_is_set(error))
+                return sd_bus_error_setf(error, WHARF_ERROR_NO_SUCH_IMAGE, "No such image: %s", ref);
+        return r;
+}
+
+static int method_tag_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        const char *source, *target;
+        int r;
+
+        r = sd_bus_message_read(msg, "ss", &source, &target);
+        if (r < 0)
+                return r;
+        r = image_tag(m->graph, source, target, error);
+        if (r < 0)
+                return bus_fail(r, error, "Tagging the image");
+        log_info("Tagged %s as %s.", source, target);
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+static int method_inspect_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(freep) char *json = NULL;
+        Manager *m = userdata;
+        const char *ref;
+        char id[DIGEST_STRING_MAX];
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &ref);
+        if (r < 0)
+                return r;
+        r = resolve(m, ref, id, error);
+        if (r >= 0)
+                r = image_inspect_json(m->graph, id, &json);
+        if (r < 0)
+                return bus_fail(r, error, "Inspecting the image");
+        return sd_bus_reply_method_return(msg, "s", json);
+}
+
+static int method_image_history(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        Manager *m = userdata;
+        HistoryRow *rows = NULL;
+        size_t n = 0;
+        const char *ref;
+        char id[DIGEST_STRING_MAX];
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &ref);
+        if (r < 0)
+                return r;
+        r = resolve(m, ref, id, error);
+        if (r >= 0)
+                r = image_history(m->graph, id, &rows, &n);
+        if (r < 0)
+                return bus_fail(r, error, "Reading the image history");
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(sxsts)");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = sd_bus_message_append(reply, "(sxsts)", rows[i].id, rows[i].created, rows[i].created_by,
+                                          rows[i].size, rows[i].comment);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        history_rows_free(rows, n);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static int method_prune_images(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(strv_freep) char **keep = NULL, **messages = NULL;
+        Manager *m = userdata;
+        uint64_t reclaimed = 0;
+        int all, r;
+
+        r = sd_bus_message_read(msg, "b", &all);
+        if (r >= 0)
+                r = sd_bus_message_read_strv(msg, &keep);
+        if (r < 0)
+                return r;
+        r = image_prune(m->graph, all, keep, &messages, &reclaimed);
+        if (r < 0)
+                return bus_fail(r, error, "Pruning images");
+        STRV_FOREACH(l, messages)
+                log_info("%s", *l);
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r >= 0)
+                r = sd_bus_message_append_strv(reply, messages);
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "t", reclaimed);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static int method_disk_usage(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(strv_freep) char **active = NULL, **containers = NULL;
+        Manager *m = userdata;
+        DiskUsage du;
+        int r;
+
+        r = sd_bus_message_read_strv(msg, &active);
+        if (r >= 0)
+                r = sd_bus_message_read_strv(msg, &containers);
+        if (r < 0)
+                return r;
+        r = image_disk_usage(m->graph, active, &du);
+        if (r < 0)
+                return bus_fail(r, error, "Measuring disk usage");
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "uutt", du.images, du.active, du.size, du.reclaimable);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(st)");
+        STRV_FOREACH(c, containers) {
+                uint64_t size = 0;
+
+                if (r < 0)
+                        break;
+                (void) container_layer_size(m->graph, *c, &size);
+                r = sd_bus_message_append(reply, "(st)", *c, size);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
 static int property_get_version(sd_bus *bus, const char *path, const char *interface,
                                 const char *property, sd_bus_message *reply, void *userdata,
                                 sd_bus_error *error) {
@@ -258,6 +446,37 @@ const sd_bus_vtable graph_vtable[] = {
                                  "sb", SD_BUS_PARAM(container_id) SD_BUS_PARAM(remove),
                                  NULL,,
                                  method_release_rootfs, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("OpenBlob",
+                                 "s", SD_BUS_PARAM(digest),
+                                 "hts", SD_BUS_PARAM(fd) SD_BUS_PARAM(size) SD_BUS_PARAM(media_type),
+                                 method_open_blob, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("GetManifest",
+                                 "s", SD_BUS_PARAM(reference),
+                                 "ssss", SD_BUS_PARAM(image_id) SD_BUS_PARAM(manifest_digest)
+                                         SD_BUS_PARAM(manifest) SD_BUS_PARAM(config),
+                                 method_get_manifest, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("TagImage",
+                                 "ss", SD_BUS_PARAM(source) SD_BUS_PARAM(target),
+                                 NULL,,
+                                 method_tag_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("InspectImage",
+                                 "s", SD_BUS_PARAM(reference),
+                                 "s", SD_BUS_PARAM(json),
+                                 method_inspect_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ImageHistory",
+                                 "s", SD_BUS_PARAM(reference),
+                                 "a(sxsts)", SD_BUS_PARAM(history),
+                                 method_image_history, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PruneImages",
+                                 "bas", SD_BUS_PARAM(all) SD_BUS_PARAM(keep),
+                                 "ast", SD_BUS_PARAM(messages) SD_BUS_PARAM(reclaimed),
+                                 method_prune_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("DiskUsage",
+                                 "asas", SD_BUS_PARAM(active_images) SD_BUS_PARAM(containers),
+                                 "uutta(st)", SD_BUS_PARAM(images) SD_BUS_PARAM(active)
+                                              SD_BUS_PARAM(size) SD_BUS_PARAM(reclaimable)
+                                              SD_BUS_PARAM(container_sizes),
+                                 method_disk_usage, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_VTABLE_END
 };

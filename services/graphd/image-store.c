@@ -6,9 +6,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "blob-store.h"
 #include "bus-errors.h"
 #include "fs-util.h"
+#include "graph-limits.h"
 #include "id.h"
+#include "image-manifest.h"
 #include "image-store.h"
 #include "layer-store.h"
 #include "macro.h"
@@ -336,8 +339,10 @@ int image_commit(Graph *g, const char *manifest_digest, const char *manifest, co
         _cleanup_(freep) char *dir = NULL, *tmp = NULL;
         _cleanup_(image_done) Image img = {};
         _cleanup_(repositories_done) Repositories repos = {};
+        _cleanup_(freep) char *generated = NULL;
         json_object *rootfs, *v;
-        char parent[DIGEST_STRING_MAX] = "";
+        char parent[DIGEST_STRING_MAX] = "", blob[DIGEST_STRING_MAX];
+        GraphLimits limits;
         int r;
 
         if (!isempty(manifest_digest) && !digest_is_valid(manifest_digest))
@@ -348,6 +353,14 @@ int image_commit(Graph *g, const char *manifest_digest, const char *manifest, co
         if (!c || !json_object_is_type(c, json_type_object))
                 return sd_bus_error_setf(error, WHARF_ERROR_INVALID_MANIFEST,
                                          "invalid image config: not a JSON object");
+        graph_limits_load(g, &limits);
+        if (json_object_object_get_ex(c, "rootfs", &rootfs) &&
+            json_object_object_get_ex(rootfs, "diff_ids", &v) &&
+            json_object_is_type(v, json_type_array) &&
+            json_object_array_length(v) > limits.max_layers)
+                return sd_bus_error_setf(error, WHARF_ERROR_INVALID_MANIFEST,
+                                         "image has %zu layers, more than the limit of %u",
+                                         json_object_array_length(v), limits.max_layers);
         if (!json_object_object_get_ex(c, "rootfs", &rootfs) ||
             !json_object_object_get_ex(rootfs, "type", &v) ||
             !streq_ptr(json_object_get_string(v), "layers") ||
@@ -419,6 +432,21 @@ int image_commit(Graph *g, const char *manifest_digest, const char *manifest, co
         if (!dir)
                 return -ENOMEM;
         if (access(dir, F_OK) < 0) {
+                /* no manifest (load, import): one over the stored layer blobs,
+                 * so the image can be pushed and saved like a pulled one */
+                if (isempty(manifest)) {
+                        r = image_manifest_generate(g, config, img.layers, &generated);
+                        if (r < 0 && r != -ENOENT)
+                                return r;
+                        manifest = generated;
+                }
+                /* blobs before the image that refers to them */
+                r = blob_write(g, config, strlen(config), blob);
+                if (r >= 0 && !isempty(manifest))
+                        r = blob_write(g, manifest, strlen(manifest), blob);
+                if (r < 0)
+                        return r;
+
                 r = graph_mkdtemp(g, "image", &tmp);
                 if (r < 0)
                         return r;
@@ -617,7 +645,8 @@ static int layer_in_use(Graph *g, const char *chain, const char *except,
 static int image_delete(Graph *g, const char *id, const ContainerRef *refs, size_t n_refs,
                         char ***messages) {
         _cleanup_(image_done) Image img = {};
-        _cleanup_(freep) char *dir = NULL;
+        _cleanup_(freep) char *dir = NULL, *manifest = NULL;
+        char manifest_blob[DIGEST_STRING_MAX];
         int r;
 
         r = image_load(g, id, &img);
@@ -626,6 +655,9 @@ static int image_delete(Graph *g, const char *id, const ContainerRef *refs, size
         dir = image_path(g, id, NULL);
         if (!dir)
                 return -ENOMEM;
+        r = image_manifest_get(g, id, &manifest, manifest_blob);
+        if (r < 0)
+                manifest_blob[0] = 0;
         r = graph_discard(g, dir);
         if (r < 0)
                 return r;
@@ -637,6 +669,7 @@ static int image_delete(Graph *g, const char *id, const ContainerRef *refs, size
          * the top keeps all layers under it in use too. */
         for (size_t i = strv_length(img.layers); i > 0; i--) {
                 const char *chain = img.layers[i - 1];
+                _cleanup_(layer_done) Layer l = {};
                 _cleanup_(freep) char *p = NULL;
 
                 r = layer_in_use(g, chain, img.id, refs, n_refs);
@@ -647,13 +680,21 @@ static int image_delete(Graph *g, const char *id, const ContainerRef *refs, size
                 p = layer_path(g, chain, NULL);
                 if (!p)
                         return -ENOMEM;
+                if (layer_load(g, chain, &l) < 0)
+                        l.blob_digest[0] = 0;
                 r = graph_discard(g, p);
                 if (r < 0)
                         return r;
                 r = strv_extendf(messages, "Deleted: %s", chain);
                 if (r < 0)
                         return r;
+                /* the blob goes with its last layer (another chain may share it) */
+                if (!isempty(l.blob_digest))
+                        (void) blob_unref(g, l.blob_digest);
         }
+        (void) blob_unref(g, img.id);
+        if (!isempty(manifest_blob))
+                (void) blob_unref(g, manifest_blob);
         return 0;
 }
 
@@ -752,5 +793,115 @@ int image_remove(Graph *g, const char *reference, bool force, char ***ret_messag
         r = 0;
 finish:
         container_refs_free(refs, n_refs);
+        return r;
+}
+
+int image_names(Graph *g, const char *id, char ***ret_tags, char ***ret_digests) {
+        _cleanup_(repositories_done) Repositories repos = {};
+        int r;
+
+        r = repositories_load(g, &repos);
+        if (r < 0)
+                return r;
+        *ret_tags = repositories_names_of(repos.tags, id);
+        *ret_digests = repositories_names_of(repos.digests, id);
+        if (!*ret_tags || !*ret_digests) {
+                strv_free(*ret_tags);
+                strv_free(*ret_digests);
+                *ret_tags = *ret_digests = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+int image_tag(Graph *g, const char *source, const char *target, sd_bus_error *error) {
+        _cleanup_(repositories_done) Repositories repos = {};
+        _cleanup_(reference_done) Reference ref = {};
+        _cleanup_(freep) char *name = NULL, *norm = NULL;
+        char id[DIGEST_STRING_MAX];
+        int r;
+
+        if (reference_parse(target, &ref) < 0 || ref.digest)
+                return sd_bus_error_setf(error, WHARF_ERROR_INVALID_REFERENCE,
+                                         "invalid reference format: %s", target);
+        norm = reference_normalized_tag(&ref);
+        if (!norm)
+                return -ENOMEM;
+        r = repositories_load(g, &repos);
+        if (r < 0)
+                return r;
+        r = image_resolve_full(g, &repos, source, id, &name, error);
+        if (r < 0)
+                return r;
+        json_object_object_add(repos.tags, norm, json_object_new_string(id));
+        return repositories_save(g, &repos);
+}
+
+int image_prune(Graph *g, bool all, char **keep, char ***ret_messages, uint64_t *ret_reclaimed) {
+        _cleanup_(strv_freep) char **messages = NULL;
+        ContainerRef *refs = NULL;
+        Image *images = NULL;
+        size_t n = 0, n_refs = 0;
+        uint64_t reclaimed = 0;
+        int r;
+
+        r = image_list(g, &images, &n);
+        if (r < 0)
+                return r;
+        r = container_refs_load(g, &refs, &n_refs);
+        if (r < 0)
+                goto finish;
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_(repositories_done) Repositories repos = {};
+                _cleanup_(freep) uint64_t *sizes = NULL;
+                Image *img = &images[i];
+                bool used = strv_contains(keep, img->id);
+                size_t n_layers = strv_length(img->layers);
+
+                for (size_t k = 0; k < n_refs && !used; k++)
+                        used = streq(refs[k].image_id, img->id);
+                if (used)
+                        continue;
+                if (!all && strv_length(img->tags) > 0)
+                        continue;
+
+                sizes = calloc(n_layers + 1, sizeof(uint64_t));
+                if (!sizes) {
+                        r = -ENOMEM;
+                        goto finish;
+                }
+                for (size_t k = 0; k < n_layers; k++) {
+                        _cleanup_(layer_done) Layer l = {};
+                        if (layer_load(g, img->layers[k], &l) >= 0)
+                                sizes[k] = l.size;
+                }
+
+                r = repositories_load(g, &repos);
+                if (r < 0)
+                        goto finish;
+                STRV_FOREACH(t, img->tags)
+                        if ((r = untag(&repos, repos.tags, *t, &messages)) < 0)
+                                goto finish;
+                STRV_FOREACH(d, img->digests)
+                        if ((r = untag(&repos, repos.digests, *d, &messages)) < 0)
+                                goto finish;
+                r = repositories_save(g, &repos);
+                if (r < 0)
+                        goto finish;
+                r = image_delete(g, img->id, refs, n_refs, &messages);
+                if (r < 0)
+                        goto finish;
+                /* what the deleted layers held (shared ones stay) */
+                for (size_t k = 0; k < n_layers; k++)
+                        if (!layer_exists(g, img->layers[k]))
+                                reclaimed += sizes[k];
+        }
+        *ret_messages = TAKE_PTR(messages);
+        *ret_reclaimed = reclaimed;
+        r = 0;
+finish:
+        container_refs_free(refs, n_refs);
+        images_free(images, n);
         return r;
 }

@@ -49,3 +49,13 @@ int image_list(Graph *g, Image **ret, size_t *ret_n);
 /* docker rmi: returns "Untagged: ..." / "Deleted: ..." lines */
 int image_remove(Graph *g, const char *reference, bool force, char ***ret_messages,
                  sd_bus_error *error);
+
+/* docker tag: target is a reference with a tag (normalized here). */
+int image_tag(Graph *g, const char *source, const char *target, sd_bus_error *error);
+
+/* docker image prune: delete untagged images, with all every image no
+ * container uses; keep: image ids the engine's containers use. */
+int image_prune(Graph *g, bool all, char **keep, char ***ret_messages, uint64_t *ret_reclaimed);
+
+/* Tags and repo digests (normalized) of one image. */
+int image_names(Graph *g, const char *id, char ***ret_tags, char ***ret_digests);

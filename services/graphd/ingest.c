@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "blob-store.h"
 #include "fs-util.h"
+#include "graph-limits.h"
 #include "ingest.h"
 #include "layer-store.h"
 #include "log.h"
@@ -96,6 +98,7 @@ static char *ingest_publish(Ingest *i, const LayerUnpackResult *res) {
                 .size = res->unpacked_size,
                 .compressed_size = res->compressed_size,
         };
+        _cleanup_(freep) char *blob = NULL;
         char *message = NULL;
         int r;
 
@@ -104,7 +107,14 @@ static char *ingest_publish(Ingest *i, const LayerUnpackResult *res) {
         strcpy(l.parent, i->parent);
         strcpy(l.blob_digest, i->blob_digest);
 
-        r = layer_metadata_write(i->dir, &l);
+        /* the blob first: a layer visible as complete always has its blob
+         * (a crash in between leaves an orphan blob, collected at start-up) */
+        blob = path_join(i->dir, "blob");
+        if (!blob)
+                return strdup("cannot store layer: out of memory");
+        r = blob_publish_file(i->manager->graph, blob, i->blob_digest);
+        if (r >= 0)
+                r = layer_metadata_write(i->dir, &l);
         if (r >= 0)
                 r = layer_publish(i->manager->graph, i->dir, i->chain_id);
         if (r > 0) {
@@ -160,7 +170,10 @@ static int ingest_on_exit(sd_event_source *s, const siginfo_t *si, void *userdat
 }
 
 static int ingest_start(Ingest *i) {
-        _cleanup_(freep) char *diff = NULL;
+        _cleanup_(freep) char *diff = NULL, *blob = NULL;
+        _cleanup_(closep) int blob_fd = -EBADF;
+        LayerUnpackOptions o = LAYER_UNPACK_OPTIONS_INIT(i->compression, i->size);
+        GraphLimits limits;
         int r;
 
         r = graph_mkdtemp(i->manager->graph, "ingest", &i->dir);
@@ -175,7 +188,19 @@ static int ingest_start(Ingest *i) {
         if (mkdir(diff, 0755) < 0)
                 return -errno;
 
-        r = layer_unpack_spawn(i->input_fd, diff, i->compression, i->size, &i->pid, &i->report_fd);
+        /* the worker tees the stream into the blob as it reads it */
+        blob = path_join(i->dir, "blob");
+        if (!blob)
+                return -ENOMEM;
+        blob_fd = open(blob, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (blob_fd < 0)
+                return -errno;
+
+        graph_limits_load(i->manager->graph, &limits);
+        o.max_ratio = limits.max_decompression_ratio;
+        o.ratio_floor = limits.decompression_ratio_floor;
+        o.blob_fd = blob_fd;
+        r = layer_unpack_spawn_with(i->input_fd, diff, &o, &i->pid, &i->report_fd);
         if (r < 0)
                 return r;
         i->input_fd = safe_close(i->input_fd);

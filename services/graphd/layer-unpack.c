@@ -31,8 +31,12 @@
  * uncompressed byte stream the diff_id is defined over. */
 typedef struct Unpack {
         int fd;
+        int blob_fd;
         uint64_t max_size;
+        unsigned max_ratio;
+        uint64_t ratio_floor;
         uint64_t compressed;
+        uint64_t decompressed;    /* bytes out of the decompressor */
         uint64_t unpacked;
         Sha256 *blob;
         Sha256 *diff;
@@ -67,6 +71,8 @@ LayerCompression layer_media_type_compression(const char *media_type) {
                 return LAYER_COMPRESSION_GZIP;
         if (streq_ptr(media_type, LAYER_MEDIA_DOCKER_TAR) || streq_ptr(media_type, LAYER_MEDIA_OCI_TAR))
                 return LAYER_COMPRESSION_NONE;
+        if (streq_ptr(media_type, LAYER_MEDIA_OCI_ZSTD) || streq_ptr(media_type, LAYER_MEDIA_DOCKER_ZSTD))
+                return LAYER_COMPRESSION_ZSTD;
         return _LAYER_COMPRESSION_INVALID;
 }
 
@@ -116,6 +122,8 @@ static ssize_t unpack_fill(Unpack *u, void *buf, size_t size) {
                 }
                 if (sha256_update(u->blob, buf, n) < 0)
                         return unpack_fail(u, ENOMEM, "hashing failed");
+                if (u->blob_fd >= 0 && loop_write(u->blob_fd, buf, n) < 0)
+                        return unpack_fail(u, errno, "storing the blob: %m");
                 u->compressed += n;
                 return n;
         }
@@ -141,6 +149,12 @@ static ssize_t unpack_pull(Unpack *u) {
                 return unpack_fail(u, EBADMSG, "%s", archive_error_string(u->raw) ?: "decompression failed");
         if (n > 0 && sha256_update(u->diff, u->tar_buf, n) < 0)
                 return unpack_fail(u, ENOMEM, "hashing failed");
+        u->decompressed += n;
+        /* a zip bomb: refuse before it fills the disk */
+        if (u->max_ratio > 0 && u->decompressed > u->ratio_floor &&
+            u->decompressed / u->max_ratio > u->compressed)
+                return unpack_fail(u, EFBIG, "decompression ratio exceeds %u (%" PRIu64 " bytes from %" PRIu64 ")",
+                                   u->max_ratio, u->decompressed, u->compressed);
         return n;
 }
 
@@ -300,6 +314,14 @@ static int unpack_entry(Unpack *u, struct archive_entry *e) {
         if (startswith(base, WHITEOUT_PREFIX))
                 return entry_whiteout(u, e, path, base);
 
+        /* Device nodes: docker keeps them, but a node for the host's disk or
+         * memory anywhere in a rootfs is a loaded gun. Below dev/ they are
+         * harmless (the runtime mounts its own /dev over it) and old base
+         * images carry them there; anywhere else they are refused. */
+        if ((archive_entry_filetype(e) == AE_IFCHR || archive_entry_filetype(e) == AE_IFBLK) &&
+            !startswith(path, "dev/"))
+                return unpack_fail(u, EPERM, "device node %s outside /dev", path);
+
         r = entry_filter_xattrs(u, e);
         if (r < 0)
                 return r;
@@ -347,12 +369,13 @@ static int unpack_run(Unpack *u, LayerCompression compression) {
         if (!u->raw || !u->tar || !u->disk)
                 return unpack_fail(u, ENOMEM, "out of memory");
 
-        /* gzip is sniffed, not trusted from the media type: some registries
-         * label compressed layers as plain tar. */
+        /* gzip and zstd are sniffed, not trusted from the media type: some
+         * registries label compressed layers as plain tar. */
         if (archive_read_support_filter_gzip(u->raw) < ARCHIVE_WARN ||
+            archive_read_support_filter_zstd(u->raw) < ARCHIVE_WARN ||
             archive_read_support_format_raw(u->raw) != ARCHIVE_OK ||
             archive_read_support_format_tar(u->tar) != ARCHIVE_OK)
-                return unpack_fail(u, EOPNOTSUPP, "libarchive lacks gzip or tar support");
+                return unpack_fail(u, EOPNOTSUPP, "libarchive lacks gzip, zstd or tar support");
 
         if (archive_read_open(u->raw, u, NULL, raw_read, NULL) != ARCHIVE_OK)
                 return unpack_fail(u, EBADMSG, "%s", archive_error_string(u->raw) ?: "cannot read stream");
@@ -363,6 +386,8 @@ static int unpack_run(Unpack *u, LayerCompression compression) {
                 return unpack_fail(u, EBADMSG, "%s", archive_error_string(u->raw) ?: "cannot read stream");
         if (compression == LAYER_COMPRESSION_GZIP && archive_filter_code(u->raw, 0) != ARCHIVE_FILTER_GZIP)
                 return unpack_fail(u, EBADMSG, "not gzip-compressed data");
+        if (compression == LAYER_COMPRESSION_ZSTD && archive_filter_code(u->raw, 0) != ARCHIVE_FILTER_ZSTD)
+                return unpack_fail(u, EBADMSG, "not zstd-compressed data");
 
         if (archive_read_open(u->tar, u, NULL, tar_read, NULL) != ARCHIVE_OK)
                 return unpack_fail(u, EBADMSG, "%s", archive_error_string(u->tar) ?: "not a tar archive");
@@ -401,11 +426,26 @@ static int unpack_run(Unpack *u, LayerCompression compression) {
         for (ssize_t n; (n = unpack_fill(u, u->in_buf, sizeof u->in_buf)) != 0; )
                 if (n < 0)
                         return n;
+
+        /* durable before the parent renames anything into sight */
+        if (u->blob_fd >= 0 && fsync(u->blob_fd) < 0)
+                return unpack_fail(u, errno, "storing the blob: %m");
+        {
+                _cleanup_(closep) int dfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (dfd < 0 || syncfs(dfd) < 0)
+                        return unpack_fail(u, errno, "syncing the layer: %m");
+        }
         return 0;
 }
 
 int layer_unpack(int input_fd, LayerCompression compression, uint64_t max_size,
                  LayerUnpackResult *ret) {
+        LayerUnpackOptions o = LAYER_UNPACK_OPTIONS_INIT(compression, max_size);
+
+        return layer_unpack_with(input_fd, &o, ret);
+}
+
+int layer_unpack_with(int input_fd, const LayerUnpackOptions *o, LayerUnpackResult *ret) {
         _cleanup_(unpack_freep) Unpack *u = NULL;
         int r;
 
@@ -418,9 +458,12 @@ int layer_unpack(int input_fd, LayerCompression compression, uint64_t max_size,
                 return ret->error;
         }
         u->fd = input_fd;
-        u->max_size = max_size;
+        u->blob_fd = o->blob_fd;
+        u->max_size = o->max_size;
+        u->max_ratio = o->max_ratio;
+        u->ratio_floor = o->ratio_floor;
 
-        r = unpack_run(u, compression);
+        r = unpack_run(u, o->compression);
         if (r < 0 && u->error == 0)
                 (void) unpack_fail(u, r, "unpacking failed");
 
@@ -463,8 +506,7 @@ static int worker_confine(const char *dest) {
 }
 
 _noreturn_
-static void worker_main(int input_fd, int report_fd, const char *dest,
-                        LayerCompression compression, uint64_t max_size) {
+static void worker_main(int input_fd, int report_fd, const char *dest, const LayerUnpackOptions *o) {
         LayerUnpackResult result = {};
         sigset_t ss;
         int r;
@@ -481,7 +523,7 @@ static void worker_main(int input_fd, int report_fd, const char *dest,
                 errno = -r;
                 snprintf(result.message, sizeof result.message, "cannot confine unpack worker: %m");
         } else
-                (void) layer_unpack(input_fd, compression, max_size, &result);
+                (void) layer_unpack_with(input_fd, o, &result);
 
         r = loop_write(report_fd, &result, sizeof result);
         _exit(r < 0 || result.error != 0 ? EXIT_FAILURE : EXIT_SUCCESS);
@@ -489,10 +531,17 @@ static void worker_main(int input_fd, int report_fd, const char *dest,
 
 int layer_unpack_spawn(int input_fd, const char *dest, LayerCompression compression,
                        uint64_t max_size, pid_t *ret_pid, int *ret_report_fd) {
+        LayerUnpackOptions o = LAYER_UNPACK_OPTIONS_INIT(compression, max_size);
+
+        return layer_unpack_spawn_with(input_fd, dest, &o, ret_pid, ret_report_fd);
+}
+
+int layer_unpack_spawn_with(int input_fd, const char *dest, const LayerUnpackOptions *o,
+                            pid_t *ret_pid, int *ret_report_fd) {
         int report[2];
         pid_t pid;
 
-        if (input_fd < 0 || !dest || compression < 0)
+        if (input_fd < 0 || !dest || !o || o->compression < 0)
                 return -EINVAL;
         if (pipe2(report, O_CLOEXEC) < 0)
                 return -errno;
@@ -508,14 +557,20 @@ int layer_unpack_spawn(int input_fd, const char *dest, LayerCompression compress
                 /* Keep nothing but the stream and the report fd: an inherited
                  * copy of some pipe's write end would keep its reader from
                  * ever seeing EOF, and the bus socket is none of our business. */
-                int in = fcntl(input_fd, F_DUPFD_CLOEXEC, 5);
-                int out = fcntl(report[1], F_DUPFD_CLOEXEC, 5);
+                LayerUnpackOptions wo = *o;
+                int in = fcntl(input_fd, F_DUPFD_CLOEXEC, 6);
+                int out = fcntl(report[1], F_DUPFD_CLOEXEC, 6);
+                int blob = o->blob_fd >= 0 ? fcntl(o->blob_fd, F_DUPFD_CLOEXEC, 6) : -1;
                 if (in < 0 || out < 0 || dup2(in, 3) < 0 || dup2(out, 4) < 0)
                         _exit(EXIT_FAILURE);
-                if (syscall(SYS_close_range, 5U, ~0U, 0U) < 0)
-                        for (int fd = 5; fd < 65536; fd++)
+                if (o->blob_fd >= 0 && (blob < 0 || dup2(blob, 5) < 0))
+                        _exit(EXIT_FAILURE);
+                wo.blob_fd = o->blob_fd >= 0 ? 5 : -1;
+                unsigned first = o->blob_fd >= 0 ? 6U : 5U;
+                if (syscall(SYS_close_range, first, ~0U, 0U) < 0)
+                        for (int fd = first; fd < 65536; fd++)
                                 (void) close(fd);
-                worker_main(3, 4, dest, compression, max_size);
+                worker_main(3, 4, dest, &wo);
         }
 
         safe_close(report[1]);

@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "blob-store.h"
 #include "daemon.h"
 #include "fs-util.h"
 #include "graphd-bus.h"
@@ -95,6 +96,13 @@ int manager_new(const char *root, const char *run, Manager **ret) {
                 return log_error_errno(r, "Failed to set up the store under %s: %m", root);
         m->graph->remove = manager_remove_tree;
         m->graph->remove_userdata = m;
+
+        /* a crash between storing a blob and publishing its layer or image */
+        r = blob_gc(m->graph);
+        if (r < 0)
+                log_warning_errno(r, "Failed to collect unreferenced blobs, ignoring: %m");
+        else if (r > 0)
+                log_info("Removed %d unreferenced blob(s).", r);
 
         r = daemon_event_new(&m->event);
         if (r < 0)

@@ -177,6 +177,7 @@ static int match_name_owner_changed(sd_bus_message *message, void *userdata, sd_
         log_warning("%s (%s) left the bus.", backend_info(b)->short_name, name);
         /* calls in flight get NoReply; only waits for signals need this */
         pull_dispatch_backend_vanished(m, b);
+        containers_backend_vanished(m, b);
         return 0;
 }
 

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <json-c/json.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "container.h"
 #include "fs-util.h"
@@ -29,6 +30,20 @@ ContainerStatus container_status_from_string(const char *s) {
         return _CONTAINER_STATUS_INVALID;
 }
 
+int64_t container_now_ns(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int container_compare_newest(const Container *x, const Container *y) {
+        int64_t a = x->created_ns > 0 ? x->created_ns : x->created * 1000000000,
+                b = y->created_ns > 0 ? y->created_ns : y->created * 1000000000;
+
+        return a < b ? 1 : a > b ? -1 : strcmp(x->id, y->id);
+}
+
 Container *container_free(Container *c) {
         if (!c)
                 return NULL;
@@ -37,6 +52,9 @@ Container *container_free(Container *c) {
         free(c->image_id);
         container_config_done(&c->config);
         free(c->network_mode);
+        free(c->error);
+        json_object_put(c->record);
+        container_life_free(c->life);
         for (size_t i = 0; i < c->n_remove_requests; i++)
                 sd_bus_message_unref(c->remove_requests[i]);
         free(c->remove_requests);
@@ -52,11 +70,29 @@ static json_object *strv_to_json(char * const *l) {
         return a;
 }
 
-int container_to_json(const Container *c, char **ret) {
-        _cleanup_(json_object_putp) json_object *o = json_object_new_object();
-        json_object *config, *host, *state;
-        const char *s;
+/* the member key of o, an object (created unless there) */
+static json_object *object_member(json_object *o, const char *key) {
+        json_object *v;
 
+        if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_object))
+                return v;
+        v = json_object_new_object();
+        json_object_object_add(o, key, v);
+        return v;
+}
+
+int container_to_record(const Container *c, void **ret) {
+        _cleanup_(json_object_putp) json_object *o = NULL;
+        json_object *config, *host, *state;
+        int r;
+
+        /* start from the stored record: keys not modelled here survive */
+        if (c->record) {
+                r = json_object_deep_copy(c->record, &o, NULL);
+                if (r < 0)
+                        return -ENOMEM;
+        } else
+                o = json_object_new_object();
         if (!o)
                 return -ENOMEM;
         json_object_object_add(o, "Id", json_object_new_string(c->id));
@@ -64,9 +100,10 @@ int container_to_json(const Container *c, char **ret) {
         json_object_object_add(o, "Image", json_object_new_string(strempty(c->image)));
         json_object_object_add(o, "ImageId", json_object_new_string(strempty(c->image_id)));
         json_object_object_add(o, "Created", json_object_new_int64(c->created));
+        if (c->created_ns > 0)
+                json_object_object_add(o, "CreatedNs", json_object_new_int64(c->created_ns));
 
-        config = json_object_new_object();
-        json_object_object_add(o, "Config", config);
+        config = object_member(o, "Config");
         json_object_object_add(config, "Entrypoint", strv_to_json(c->config.entrypoint));
         json_object_object_add(config, "Cmd", strv_to_json(c->config.cmd));
         json_object_object_add(config, "Env", strv_to_json(c->config.env));
@@ -75,19 +112,35 @@ int container_to_json(const Container *c, char **ret) {
         json_object_object_add(config, "User", json_object_new_string(strempty(c->config.user)));
         json_object_object_add(config, "Tty", json_object_new_boolean(c->config.tty));
 
-        host = json_object_new_object();
-        json_object_object_add(o, "HostConfig", host);
+        host = object_member(o, "HostConfig");
         json_object_object_add(host, "AutoRemove", json_object_new_boolean(c->auto_remove));
         json_object_object_add(host, "NetworkMode", json_object_new_string(c->network_mode ?: "none"));
 
-        state = json_object_new_object();
-        json_object_object_add(o, "State", state);
+        state = object_member(o, "State");
         json_object_object_add(state, "Status", json_object_new_string(container_status_to_string(c->status)));
         json_object_object_add(state, "Pid", json_object_new_int64(c->pid));
         json_object_object_add(state, "ExitCode", json_object_new_int(c->exit_code));
         json_object_object_add(state, "StartedAt", json_object_new_int64(c->started_at));
         json_object_object_add(state, "FinishedAt", json_object_new_int64(c->finished_at));
+        json_object_object_add(state, "Paused", json_object_new_boolean(c->paused));
+        json_object_object_add(state, "Restarting", json_object_new_boolean(c->restarting));
+        json_object_object_add(state, "OOMKilled", json_object_new_boolean(c->oom_killed));
+        json_object_object_add(state, "Error", json_object_new_string(strempty(c->error)));
+        json_object_object_add(o, "RestartCount", json_object_new_int64(c->restart_count));
+        json_object_object_add(o, "HasBeenManuallyStopped", json_object_new_boolean(c->manually_stopped));
 
+        *ret = TAKE_PTR(o);
+        return 0;
+}
+
+int container_to_json(const Container *c, char **ret) {
+        _cleanup_(json_object_putp) json_object *o = NULL;
+        const char *s;
+        int r;
+
+        r = container_to_record(c, (void **) &o);
+        if (r < 0)
+                return r;
         s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
         if (!s)
                 return -ENOMEM;
@@ -159,6 +212,7 @@ int container_from_json(const char *json, Container **ret) {
             (r = dup_string(o, "ImageId", true, &c->image_id)) < 0)
                 return r;
         c->created = get_int(o, "Created");
+        c->created_ns = get_int(o, "CreatedNs");
 
         config = member(o, "Config", json_type_object);
         if (!config)
@@ -191,6 +245,18 @@ int container_from_json(const char *json, Container **ret) {
         c->exit_code = (int) get_int(state, "ExitCode");
         c->started_at = get_int(state, "StartedAt");
         c->finished_at = get_int(state, "FinishedAt");
+        v = member(state, "Paused", json_type_boolean);
+        c->paused = v && json_object_get_boolean(v);
+        v = member(state, "Restarting", json_type_boolean);
+        c->restarting = v && json_object_get_boolean(v);
+        v = member(state, "OOMKilled", json_type_boolean);
+        c->oom_killed = v && json_object_get_boolean(v);
+        if ((r = dup_string(state, "Error", false, &c->error)) < 0)
+                return r;
+        c->restart_count = (unsigned) get_int(o, "RestartCount");
+        v = member(o, "HasBeenManuallyStopped", json_type_boolean);
+        c->manually_stopped = v && json_object_get_boolean(v);
+        c->record = json_object_get(o);
 
         if (!container_name_is_valid(c->name))
                 return -EBADMSG;

@@ -24,6 +24,10 @@ const char *container_status_to_string(ContainerStatus s);
 ContainerStatus container_status_from_string(const char *s);
 
 typedef struct Container Container;
+typedef struct ContainerLife ContainerLife;
+
+/* lifecycle.c: frees the runtime lifecycle state (timers, waiting calls) */
+ContainerLife *container_life_free(ContainerLife *l);
 
 struct Container {
         char id[ID_HEX_LEN + 1];
@@ -31,6 +35,7 @@ struct Container {
         char *image;         /* as the client gave it */
         char *image_id;
         int64_t created;     /* unix seconds */
+        int64_t created_ns;  /* the same in ns, for docker's order and Created (0: unknown) */
         ContainerConfig config;
         bool auto_remove;
         char *network_mode;
@@ -39,6 +44,19 @@ struct Container {
         uint32_t pid;
         int exit_code;
         int64_t started_at, finished_at;
+
+        /* lifecycle (lifecycle.c, restart.c): stored as docker names them */
+        bool paused;             /* State.Paused */
+        bool restarting;         /* State.Restarting: waiting for the policy's restart */
+        bool oom_killed;         /* State.OOMKilled */
+        bool manually_stopped;   /* HasBeenManuallyStopped: stop/kill, policy off */
+        unsigned restart_count;  /* RestartCount */
+        char *error;             /* State.Error */
+        /* the record as loaded (a json_object): keys this struct does not
+         * model are written back unchanged (other areas' options) */
+        void *record;
+        /* runtime only, owned by lifecycle.c */
+        ContainerLife *life;
 
         /* runtime only */
         bool starting;           /* StartContainer in progress */
@@ -54,9 +72,16 @@ struct Container {
 };
 
 Container *container_free(Container *c);
+
+/* CLOCK_REALTIME in ns */
+int64_t container_now_ns(void);
+/* docker's order: newest first (created_ns, else created), then by id */
+int container_compare_newest(const Container *a, const Container *b);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Container *, container_free);
 
 int container_to_json(const Container *c, char **ret);
+/* The record as a json_object (new reference): what container_to_json writes. */
+int container_to_record(const Container *c, void **ret);
 int container_from_json(const char *json, Container **ret);
 
 /* dir/<id>/container.json */

@@ -209,6 +209,7 @@ static void create_record(CreateJob *cj, const char *image_id, const char *image
         if (!c->image || !c->image_id)
                 goto oom;
         c->created = (int64_t) time(NULL);
+        c->created_ns = container_now_ns();
         c->auto_remove = cj->options.auto_remove;
         c->status = CONTAINER_CREATED;
 

@@ -7,7 +7,9 @@
 #include "container.h"
 #include "create.h"
 #include "digest.h"
+#include "image-ops.h"
 #include "image.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "network.h"
 #include "login.h"
@@ -355,6 +357,49 @@ const sd_bus_vtable engine_vtable[] = {
                                  method_list_containers, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("Info", NULL,, "a{ss}a(ssss)", SD_BUS_PARAM(facts) SD_BUS_PARAM(backends),
                                  method_info, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("StopContainer", "si", SD_BUS_PARAM(container) SD_BUS_PARAM(timeout),
+                                 NULL,,
+                                 method_stop_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("KillContainer", "ss", SD_BUS_PARAM(container) SD_BUS_PARAM(signal),
+                                 NULL,,
+                                 method_kill_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("RestartContainer", "si", SD_BUS_PARAM(container) SD_BUS_PARAM(timeout),
+                                 NULL,,
+                                 method_restart_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PauseContainer", "s", SD_BUS_PARAM(container),
+                                 NULL,,
+                                 method_pause_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("UnpauseContainer", "s", SD_BUS_PARAM(container),
+                                 NULL,,
+                                 method_unpause_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("RenameContainer", "ss", SD_BUS_PARAM(container) SD_BUS_PARAM(name),
+                                 NULL,,
+                                 method_rename_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("InspectContainer", "s", SD_BUS_PARAM(container),
+                                 "s", SD_BUS_PARAM(json),
+                                 method_inspect_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("InspectContainers", "b", SD_BUS_PARAM(all),
+                                 "s", SD_BUS_PARAM(json),
+                                 method_inspect_containers, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("TopContainer", "s", SD_BUS_PARAM(container),
+                                 "a(uuus)", SD_BUS_PARAM(processes),
+                                 method_top_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ContainerStats", "s", SD_BUS_PARAM(container),
+                                 "a{st}", SD_BUS_PARAM(stats),
+                                 method_container_stats, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("TagImage", "ss", SD_BUS_PARAM(source) SD_BUS_PARAM(target),
+                                 NULL,, method_tag_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("InspectImage", "s", SD_BUS_PARAM(reference),
+                                 "s", SD_BUS_PARAM(json), method_inspect_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ImageHistory", "s", SD_BUS_PARAM(reference),
+                                 "a(sxsts)", SD_BUS_PARAM(history), method_image_history,
+                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PruneImages", "b", SD_BUS_PARAM(all),
+                                 "ast", SD_BUS_PARAM(messages) SD_BUS_PARAM(reclaimed),
+                                 method_prune_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("SystemDiskUsage", NULL,,
+                                 "a(suutt)", SD_BUS_PARAM(usage), method_system_disk_usage,
+                                 SD_BUS_VTABLE_UNPRIVILEGED),
         /* networks (network.c) */
         SD_BUS_METHOD_WITH_NAMES("CreateNetwork", "ssssba{ss}",
                                  SD_BUS_PARAM(name) SD_BUS_PARAM(driver) SD_BUS_PARAM(subnet) SD_BUS_PARAM(gateway)

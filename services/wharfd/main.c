@@ -23,15 +23,14 @@ int main(int argc, char *argv[]) {
         r = manager_startup(m);
         if (r < 0)
                 return 1;
-        r = daemon_bus_request_name(m->bus, ENGINE_BUS_NAME);
-        if (r < 0)
-                return log_error_errno(r, "Failed to acquire %s: %m", ENGINE_BUS_NAME), 1;
+        /* else once execd told what still runs (reconcile.c) */
+        if (!m->name_deferred && manager_request_name(m) < 0)
+                return 1;
 
         /* the engine only talks on the bus and writes its own files */
         r = caps_keep_only(0);
         if (r < 0)
                 return log_error_errno(r, "Failed to drop capabilities: %m"), 1;
 
-        log_info("Serving %s, state in %s.", ENGINE_BUS_NAME, a.root);
         return daemon_run(m->event);
 }

@@ -77,6 +77,17 @@ void manager_drop_container(Manager *m, Container *c) {
         container_free(c);
 }
 
+int manager_request_name(Manager *m) {
+        int r = daemon_bus_request_name(m->bus, ENGINE_BUS_NAME);
+        if (r < 0) {
+                log_error_errno(r, "Failed to acquire %s: %m", ENGINE_BUS_NAME);
+                (void) sd_event_exit(m->event, 1);
+                return r;
+        }
+        log_info("Serving %s, state in %s.", ENGINE_BUS_NAME, m->root);
+        return 0;
+}
+
 int manager_startup(Manager *m) {
         unsigned bad = 0;
         int r;
@@ -105,5 +116,6 @@ int manager_startup(Manager *m) {
         r = containers_reconcile(m);
         if (r < 0)
                 log_warning_errno(r, "Failed to check running containers with execd: %m");
+        m->name_deferred = r > 0;
         return 0;
 }

@@ -37,7 +37,14 @@ struct Manager {
 
         Container *containers;
         Pull *pulls;
+
+        /* the bus name waits for the first check with execd, so that no
+         * client sees a state from before wharfd's restart (reconcile.c) */
+        bool name_deferred;
 };
+
+/* Takes ENGINE_BUS_NAME (logs on failure; exits the loop). */
+int manager_request_name(Manager *m);
 
 int manager_new(const char *root, const char *run, Manager **ret);
 Manager *manager_free(Manager *m);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
 #include <signal.h>
 #include <time.h>
 
 #include "backend.h"
 #include "bus-errors.h"
 #include "container.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "network.h"
 #include "spec.h"
@@ -170,6 +172,9 @@ static void on_exit_cleaned(Cleanup *cl, const char *error, void *userdata) {
         snprintf(id, sizeof id, "%s", c->id);
         code = c->exit_code;
 
+        /* stop calls are answered, a restart (policy or `restart`) planned */
+        lifecycle_exit_recorded(m, c);
+
         if (c->auto_remove || c->remove_on_exit) {
                 if (error) {
                         /* the record goes anyway: nothing runs, and the
@@ -185,7 +190,40 @@ static void on_exit_cleaned(Cleanup *cl, const char *error, void *userdata) {
         (void) sd_bus_emit_signal(m->bus, ENGINE_PATH, ENGINE_INTERFACE, "ContainerExited", "si", id, (int32_t) code);
 }
 
-static void container_handle_exit(Manager *m, Container *c, int exit_code) {
+/* execd's account of the exit (OOM kill, when it ended) before its state
+ * goes with Exec1.Delete; the exit itself is already stored */
+typedef struct ExitState {
+        Manager *manager;
+        char id[ID_HEX_LEN + 1];
+        bool remove;
+} ExitState;
+
+static int on_exit_state(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        _cleanup_(freep) ExitState *x = userdata;
+        Container *c = container_by_id(x->manager, x->id);
+        const char *status;
+        uint32_t pid;
+        int32_t code;
+        int oom;
+        uint64_t started, finished;
+
+        if (!c)
+                return 0;
+        if (!sd_bus_message_is_method_error(reply, NULL) &&
+            sd_bus_message_read(reply, "suibtt", &status, &pid, &code, &oom, &started, &finished) >= 0) {
+                c->oom_killed = oom;
+                /* an exit seen late (wharfd was away): when it really was */
+                if (finished > 0)
+                        c->finished_at = (int64_t) (finished / USEC_PER_SEC);
+                if (!x->remove)
+                        (void) manager_save_container(x->manager, c);
+        }
+        cleanup_start(x->manager, c->id, true, x->remove, true, true, on_exit_cleaned, x->manager);
+        return 0;
+}
+
+void container_handle_exit(Manager *m, Container *c, int exit_code) {
+        ExitState *x;
         bool remove;
 
         if (c->cleaning)
@@ -194,12 +232,23 @@ static void container_handle_exit(Manager *m, Container *c, int exit_code) {
         c->status = CONTAINER_EXITED;
         c->exit_code = exit_code;
         c->pid = 0;
+        c->paused = false;
         c->finished_at = (int64_t) time(NULL);
         remove = c->auto_remove || c->remove_on_exit;
         if (!remove)
                 (void) manager_save_container(m, c);
 
         c->cleaning = true;
+        c->oom_killed = false;
+        x = calloc(1, sizeof *x);
+        if (x) {
+                *x = (ExitState) { .manager = m, .remove = remove };
+                snprintf(x->id, sizeof x->id, "%s", c->id);
+                if (backend_call(m, BACKEND_EXEC, NULL, "GetState", BACKEND_TIMEOUT_USEC, on_exit_state, x,
+                                 "s", c->id) >= 0)
+                        return;
+                free(x);
+        }
         cleanup_start(m, c->id, true, remove, true, true, on_exit_cleaned, m);
 }
 
@@ -228,8 +277,11 @@ void container_dispatch_exited(Manager *m, const char *id, int exit_code) {
 typedef struct StartOp {
         Manager *manager;
         char id[ID_HEX_LEN + 1];
-        sd_bus_message *request;
+        sd_bus_message *request;  /* NULL: a start without a client */
         int fds[3];
+        bool own_fds;             /* ours to close (no request) */
+        StartDone done;
+        void *userdata;
         char *rootfs;
         char *netns;
         bool rootfs_created, sandbox_created, run_called;
@@ -241,6 +293,9 @@ static StartOp *start_op_free(StartOp *s) {
         if (!s)
                 return NULL;
         sd_bus_message_unref(s->request);
+        if (s->own_fds)
+                for (size_t i = 0; i < ELEMENTSOF(s->fds); i++)
+                        safe_close(s->fds[i]);
         free(s->rootfs);
         free(s->netns);
         free(s->error_name);
@@ -258,7 +313,10 @@ static void on_start_undone(Cleanup *cl, const char *error, void *userdata) {
                 log_info("Removed container %s (%s).", c->id, c->name);
                 manager_drop_container(s->manager, c);
         }
-        (void) sd_bus_reply_method_errorf(s->request, s->error_name, "%s", s->error_message);
+        if (s->request)
+                (void) sd_bus_reply_method_errorf(s->request, s->error_name, "%s", s->error_message);
+        if (s->done)
+                s->done(s->manager, s->id, s->error_name, s->error_message, s->userdata);
         start_op_free(s);
 }
 
@@ -324,7 +382,10 @@ static int on_run(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error
         c->started_at = (int64_t) time(NULL);
         c->finished_at = 0;
         (void) manager_save_container(s->manager, c);
-        (void) sd_bus_reply_method_return(s->request, NULL);
+        if (s->request)
+                (void) sd_bus_reply_method_return(s->request, NULL);
+        if (s->done)
+                s->done(s->manager, s->id, NULL, NULL, s->userdata);
 
         if (c->exit_pending) {
                 c->exit_pending = false;
@@ -435,7 +496,6 @@ int method_start_container(sd_bus_message *message, void *userdata, sd_bus_error
         Manager *m = userdata;
         const char *ref;
         Container *c = NULL;
-        StartOp *s;
         int fds[3], r;
 
         r = sd_bus_message_read(message, "shhh", &ref, &fds[0], &fds[1], &fds[2]);
@@ -449,15 +509,43 @@ int method_start_container(sd_bus_message *message, void *userdata, sd_bus_error
                                          "container %s is busy (starting, stopping or being removed)", c->id);
         if (c->status == CONTAINER_RUNNING)
                 return sd_bus_reply_method_return(message, NULL); /* as docker: nothing to do */
+        /* a start by hand ends a wait for the policy's restart */
+        lifecycle_start_requested(m, c);
+
+        r = container_start(m, c, message, fds, NULL, NULL);
+        if (r < 0)
+                return r;
+        return 1;
+}
+
+int container_start(Manager *m, Container *c, sd_bus_message *request, const int fds[3],
+                    StartDone done, void *userdata) {
+        StartOp *s;
+        int r;
 
         s = calloc(1, sizeof *s);
         if (!s)
                 return -ENOMEM;
         s->manager = m;
         snprintf(s->id, sizeof s->id, "%s", c->id);
-        /* the fds live as long as the request we keep */
-        s->request = sd_bus_message_ref(message);
-        memcpy(s->fds, fds, sizeof fds);
+        s->done = done;
+        s->userdata = userdata;
+        if (request) {
+                /* the fds live as long as the request we keep */
+                s->request = sd_bus_message_ref(request);
+                memcpy(s->fds, fds, sizeof s->fds);
+        } else {
+                /* nobody to talk to: the container's log keeps its output */
+                s->own_fds = true;
+                s->fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                s->fds[1] = open("/dev/null", O_WRONLY | O_CLOEXEC);
+                s->fds[2] = fcntl(s->fds[1], F_DUPFD_CLOEXEC, 3);
+                if (s->fds[0] < 0 || s->fds[1] < 0 || s->fds[2] < 0) {
+                        r = -errno;
+                        start_op_free(s);
+                        return r;
+                }
+        }
 
         r = backend_call(m, BACKEND_GRAPH, NULL, "CreateRootfs", BACKEND_LONG_TIMEOUT_USEC, on_rootfs, s,
                          "ss", c->id, c->image_id);
@@ -466,7 +554,7 @@ int method_start_container(sd_bus_message *message, void *userdata, sd_bus_error
                 return r;
         }
         c->starting = true;
-        return 1;
+        return 0;
 }
 
 /* Removal */
@@ -507,6 +595,9 @@ int method_remove_container(sd_bus_message *message, void *userdata, sd_bus_erro
                 return reply_no_such_container(error, ref, r);
         if (c->starting)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "container %s is starting, try again", c->id);
+        r = lifecycle_check_remove(c, force, error);
+        if (r < 0)
+                return r;
 
         if (c->status == CONTAINER_RUNNING && !c->cleaning) {
                 if (!force)
@@ -540,54 +631,4 @@ int method_remove_container(sd_bus_message *message, void *userdata, sd_bus_erro
         if (!c->cleaning)
                 container_remove_stopped(m, c);
         return 1;
-}
-
-/* Reconciliation with execd after a restart of wharfd */
-
-static int on_exec_list(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
-        Manager *m = userdata;
-        const sd_bus_error *e = sd_bus_message_get_error(reply);
-        const char *id, *state;
-        uint32_t pid;
-        int32_t code;
-        int r;
-
-        if (e) {
-                log_warning("Could not list execd's containers, states may be stale: %s", e->message ?: e->name);
-                return 0;
-        }
-        /* running containers execd does not know are gone: they exited unseen */
-        LIST_FOREACH(containers, c, m->containers)
-                c->unseen = c->status == CONTAINER_RUNNING && !c->cleaning;
-
-        r = sd_bus_message_enter_container(reply, 'a', "(susi)");
-        if (r < 0)
-                return 0;
-        while ((r = sd_bus_message_read(reply, "(susi)", &id, &pid, &state, &code)) > 0) {
-                Container *c = container_by_id(m, id);
-                if (!c || c->status != CONTAINER_RUNNING)
-                        continue;
-                c->unseen = false;
-                if (streq(state, "stopped"))
-                        container_handle_exit(m, c, code);
-        }
-
-        LIST_FOREACH_SAFE(containers, c, n, m->containers)
-                if (c->unseen) {
-                        c->unseen = false;
-                        /* as docker does for a container lost with its runtime */
-                        container_handle_exit(m, c, 255);
-                }
-        return 0;
-}
-
-int containers_reconcile(Manager *m) {
-        bool any = false;
-
-        LIST_FOREACH(containers, c, m->containers)
-                if (c->status == CONTAINER_RUNNING)
-                        any = true;
-        if (!any)
-                return 0;
-        return backend_call(m, BACKEND_EXEC, NULL, "List", BACKEND_TIMEOUT_USEC, on_exec_list, m, NULL);
 }

@@ -24,11 +24,13 @@ typedef struct TarEntry {
         const char *hardlink;   /* hard link target */
         unsigned uid, gid;
         const char *xattr_name, *xattr_value;
+        size_t xattr_size;      /* binary values (security.capability); 0 = strlen */
 } TarEntry;
 
 enum {
         TAR_GZIP     = 1 << 0,
         TAR_UNPADDED = 1 << 1,  /* no zeros up to 10240 bytes after the end marker */
+        TAR_ZSTD     = 1 << 2,
 };
 
 /* Returns a malloc'd tarball in *ret. With TAR_GZIP the tar inside is
@@ -49,7 +51,9 @@ static inline int tar_build(const TarEntry *entries, size_t n, int flags, char *
                 goto finish;
         if (gzip && archive_write_add_filter_gzip(a) != ARCHIVE_OK)
                 goto finish;
-        if ((flags & (TAR_GZIP | TAR_UNPADDED)) &&
+        if ((flags & TAR_ZSTD) && archive_write_add_filter_zstd(a) != ARCHIVE_OK)
+                goto finish;
+        if ((flags & (TAR_GZIP | TAR_UNPADDED | TAR_ZSTD)) &&
             archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK)
                 goto finish;
         if (archive_write_open_FILE(a, f) != ARCHIVE_OK)
@@ -78,7 +82,7 @@ static inline int tar_build(const TarEntry *entries, size_t n, int flags, char *
                 }
                 if (t->xattr_name)
                         archive_entry_xattr_add_entry(e, t->xattr_name, t->xattr_value,
-                                                      strlen(t->xattr_value));
+                                                      t->xattr_size ?: strlen(t->xattr_value));
                 if (archive_write_header(a, e) != ARCHIVE_OK) {
                         archive_entry_free(e);
                         goto finish;

@@ -11,9 +11,15 @@
 #include "bus-errors.h"
 #include "digest.h"
 #include "fs-util.h"
+#include "blob-store.h"
+#include "graph-limits.h"
+#include "image-inspect.h"
+#include "image-manifest.h"
 #include "image-store.h"
 #include "layer-store.h"
 #include "macro.h"
+
+#define STRV_MAKE(...) ((char *[]) { __VA_ARGS__, NULL })
 
 typedef struct Fixture {
         char dir[64];
@@ -325,6 +331,117 @@ static void test_remove(void **state) {
         sd_bus_error_free(&error);
 }
 
+static void test_limits_parse(void **state) {
+        GraphLimits l = { .max_decompression_ratio = 200, .decompression_ratio_floor = 64, .max_layers = 128 };
+
+        graph_limits_parse("# comment\n max_layers = 3 # three\nmax_decompression_ratio=10\n"
+                           "decompression_ratio_floor = 0\nbogus = 1\n", &l);
+        assert_int_equal(l.max_layers, 3);
+        assert_int_equal(l.max_decompression_ratio, 10);
+        assert_int_equal(l.decompression_ratio_floor, 0);
+        /* bad values leave what was there */
+        graph_limits_parse("max_layers = -1\nmax_layers = 0\nmax_decompression_ratio = x\n", &l);
+        assert_int_equal(l.max_layers, 3);
+        assert_int_equal(l.max_decompression_ratio, 10);
+}
+
+/* blobs live as long as a layer or image refers to them; generated
+ * manifests name the stored blobs; tag, history, prune */
+static void test_blobs_tag_prune(void **state) {
+        Fixture *f = *state;
+        _cleanup_(freep) char *c1 = NULL, *c2 = NULL, *manifest = NULL, *json = NULL;
+        _cleanup_(strv_freep) char **messages = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        char d1[DIGEST_STRING_MAX], d2[DIGEST_STRING_MAX], ch1[DIGEST_STRING_MAX], ch2[DIGEST_STRING_MAX];
+        char id1[DIGEST_STRING_MAX], id2[DIGEST_STRING_MAX], b[DIGEST_STRING_MAX], md[DIGEST_STRING_MAX];
+        HistoryRow *rows = NULL;
+        size_t n_rows;
+        uint64_t reclaimed = 0;
+        DiskUsage du;
+
+        diff_of("one", d1);
+        diff_of("two", d2);
+        make_layer(f, NULL, d1, 100, ch1);
+        make_layer(f, ch1, d2, 20, ch2);
+        assert_int_equal(blob_write(f->graph, "one", 3, b), 0);
+        assert_string_equal(b, d1);
+        assert_int_equal(blob_write(f->graph, "two", 3, b), 0);
+
+        c1 = config_for(d1, NULL, "a");
+        c2 = config_for(d1, d2, "b");
+        assert_int_equal(image_commit(f->graph, "", "", c1, STRV_MAKE("example.com/a:1"), id1, &error), 0);
+        assert_int_equal(image_commit(f->graph, "", "", c2, STRV_MAKE("example.com/b:1"), id2, &error), 0);
+        assert_true(blob_exists(f->graph, id1));
+        assert_true(blob_exists(f->graph, id2));
+
+        /* a generated manifest over the stored layer blobs, itself stored */
+        assert_int_equal(image_manifest_get(f->graph, id2, &manifest, md), 0);
+        assert_non_null(strstr(manifest, d1));
+        assert_non_null(strstr(manifest, d2));
+        assert_non_null(strstr(manifest, id2));
+        assert_true(blob_exists(f->graph, md));
+        assert_int_equal(blob_in_use(f->graph, md), 1);
+        assert_int_equal(blob_gc(f->graph), 0);
+
+        assert_int_equal(image_tag(f->graph, id1, "example.com/a:2", &error), 0);
+        assert_true(image_tag(f->graph, id1, "UPPER/x", &error) < 0);
+        sd_bus_error_free(&error);
+
+        assert_int_equal(image_history(f->graph, id2, &rows, &n_rows), 0);
+        assert_int_equal(n_rows, 2);
+        assert_string_equal(rows[0].id, id2);
+        assert_int_equal(rows[0].size, 20);
+        assert_string_equal(rows[1].id, "<missing>");
+        history_rows_free(rows, n_rows);
+
+        assert_int_equal(image_inspect_json(f->graph, id1, &json), 0);
+        assert_non_null(strstr(json, "\"RepoTags\":[\"example.com/a:1\",\"example.com/a:2\"]"));
+        assert_non_null(strstr(json, "\"RootFS\":{\"Type\":\"layers\""));
+
+        assert_int_equal(image_disk_usage(f->graph, STRV_MAKE(id1), &du), 0);
+        assert_int_equal(du.images, 2);
+        assert_int_equal(du.active, 1);
+        assert_int_equal(du.size, 120);
+        assert_int_equal(du.reclaimable, 20);
+
+        /* nothing dangling: prune keeps both; -a with id1 in use removes id2 only */
+        assert_int_equal(image_prune(f->graph, false, NULL, &messages, &reclaimed), 0);
+        assert_null(messages ? messages[0] : NULL);
+        strv_free(TAKE_PTR(messages));
+        assert_int_equal(image_prune(f->graph, true, STRV_MAKE(id1), &messages, &reclaimed), 0);
+        assert_true(strv_contains(messages, "Untagged: example.com/b:1"));
+        assert_int_equal(reclaimed, 20);
+        assert_true(layer_exists(f->graph, ch1));
+        assert_false(layer_exists(f->graph, ch2));
+        /* the blobs went with what referred to them, the shared one stayed */
+        assert_false(blob_exists(f->graph, id2));
+        assert_false(blob_exists(f->graph, d2));
+        assert_false(blob_exists(f->graph, md));
+        assert_true(blob_exists(f->graph, d1));
+        assert_true(blob_exists(f->graph, id1));
+
+        /* an orphan blob (a crash before its layer was published) is collected */
+        assert_int_equal(blob_write(f->graph, "orphan", 6, b), 0);
+        assert_int_equal(blob_gc(f->graph), 1);
+        assert_false(blob_exists(f->graph, b));
+}
+
+static void test_too_many_layers(void **state) {
+        Fixture *f = *state;
+        _cleanup_(freep) char *c = NULL, *conf = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        char d1[DIGEST_STRING_MAX], d2[DIGEST_STRING_MAX], ch[DIGEST_STRING_MAX], id[DIGEST_STRING_MAX];
+
+        diff_of("one", d1);
+        diff_of("two", d2);
+        make_layer(f, NULL, d1, 1, ch);
+        conf = path_join(f->graph->root, "limits.conf");
+        assert_int_equal(write_file_atomic(conf, "max_layers = 1\n", 15, 0644), 0);
+        c = config_for(d1, d2, "x");
+        assert_true(image_commit(f->graph, "", "", c, NULL, id, &error) < 0);
+        assert_string_equal(error.message, "image has 2 layers, more than the limit of 1");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_rfc3339),
@@ -333,6 +450,9 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_commit_and_lookup, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_ambiguous_prefix, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+                cmocka_unit_test(test_limits_parse),
+                cmocka_unit_test_setup_teardown(test_blobs_tag_prune, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_too_many_layers, setup, teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,14 +44,14 @@ static int teardown(void **state) {
 }
 
 /* Feed data to a worker through a pipe, as graphd does; returns its report. */
-static int unpack_bytes(Fixture *f, const char *data, size_t size, LayerCompression c,
-                        uint64_t max_size, LayerUnpackResult *ret) {
+static int unpack_bytes_with(Fixture *f, const char *data, size_t size, const LayerUnpackOptions *o,
+                             LayerUnpackResult *ret) {
         int fds[2], report;
         pid_t pid;
         int status;
 
         assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
-        assert_int_equal(layer_unpack_spawn(fds[0], f->layer, c, max_size, &pid, &report), 0);
+        assert_int_equal(layer_unpack_spawn_with(fds[0], f->layer, o, &pid, &report), 0);
         safe_close(fds[0]);
         /* a worker that gives up early makes this fail with EPIPE: fine */
         (void) loop_write(fds[1], data, size);
@@ -62,6 +62,13 @@ static int unpack_bytes(Fixture *f, const char *data, size_t size, LayerCompress
         assert_true(WIFEXITED(status));
         assert_int_equal(WEXITSTATUS(status) == 0, ret->error == 0);
         return ret->error;
+}
+
+static int unpack_bytes(Fixture *f, const char *data, size_t size, LayerCompression c,
+                        uint64_t max_size, LayerUnpackResult *ret) {
+        LayerUnpackOptions o = LAYER_UNPACK_OPTIONS_INIT(c, max_size);
+
+        return unpack_bytes_with(f, data, size, &o, ret);
 }
 
 static char *layer_file(Fixture *f, const char *name) {
@@ -75,7 +82,9 @@ static void test_media_types(void **state) {
         assert_int_equal(layer_media_type_compression(LAYER_MEDIA_OCI_GZIP), LAYER_COMPRESSION_GZIP);
         assert_int_equal(layer_media_type_compression(LAYER_MEDIA_OCI_TAR), LAYER_COMPRESSION_NONE);
         assert_int_equal(layer_media_type_compression(LAYER_MEDIA_DOCKER_TAR), LAYER_COMPRESSION_NONE);
-        assert_true(layer_media_type_compression("application/vnd.oci.image.layer.v1.tar+zstd") < 0);
+        assert_int_equal(layer_media_type_compression(LAYER_MEDIA_OCI_ZSTD), LAYER_COMPRESSION_ZSTD);
+        assert_int_equal(layer_media_type_compression(LAYER_MEDIA_DOCKER_ZSTD), LAYER_COMPRESSION_ZSTD);
+        assert_true(layer_media_type_compression("application/vnd.oci.image.layer.v1.tar+bzip2") < 0);
         assert_true(layer_media_type_compression(NULL) < 0);
 }
 
@@ -467,6 +476,159 @@ static void test_empty_stream(void **state) {
         assert_string_equal(message, "stream ended early: received 0 of 100 bytes");
 }
 
+/* zstd layers: digests over the compressed bytes and the tar, and the tee
+ * into the blob file holds exactly the bytes sent */
+static void test_zstd_and_blob_tee(void **state) {
+        Fixture *f = *state;
+        _cleanup_(freep) char *zst = NULL, *tar = NULL, *hostname = NULL, *content = NULL,
+                *message = NULL, *blob_path = NULL, *stored = NULL;
+        _cleanup_(closep) int blob_fd = -EBADF;
+        char blob[DIGEST_STRING_MAX], diff[DIGEST_STRING_MAX];
+        size_t zst_size, tar_size, stored_size;
+        LayerUnpackOptions o = LAYER_UNPACK_OPTIONS_INIT(LAYER_COMPRESSION_ZSTD, 0);
+        LayerUnpackResult res;
+
+        if (geteuid() != 0)
+                skip();
+        assert_int_equal(tar_build(basic, ELEMENTSOF(basic), TAR_ZSTD, &zst, &zst_size), 0);
+        assert_int_equal(tar_build(basic, ELEMENTSOF(basic), TAR_UNPADDED, &tar, &tar_size), 0);
+        assert_int_equal((uint8_t) zst[0], 0x28); /* zstd magic 28 b5 2f fd */
+        assert_int_equal(sha256_digest(zst, zst_size, blob), 0);
+        assert_int_equal(sha256_digest(tar, tar_size, diff), 0);
+
+        blob_path = path_join(f->dir, "blob");
+        blob_fd = open(blob_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        assert_true(blob_fd >= 0);
+        o.max_size = zst_size;
+        o.blob_fd = blob_fd;
+        assert_int_equal(unpack_bytes_with(f, zst, zst_size, &o, &res), 0);
+        assert_string_equal(res.blob_digest, blob);
+        assert_string_equal(res.diff_id, diff);
+        assert_int_equal(layer_unpack_result_check(&res, blob, zst_size, diff, &message), 0);
+
+        assert_int_equal(read_full_file(blob_path, &stored, &stored_size, 1 << 20), 0);
+        assert_int_equal(stored_size, zst_size);
+        assert_memory_equal(stored, zst, zst_size);
+
+        hostname = layer_file(f, "etc/hostname");
+        assert_int_equal(read_full_file(hostname, &content, NULL, 1024), 0);
+        assert_string_equal(content, "wharf\n");
+
+        /* a gzip stream declared as zstd is refused */
+        free(TAKE_PTR(zst));
+        assert_int_equal(rm_rf(f->layer), 0);
+        assert_int_equal(mkdir(f->layer, 0755), 0);
+        assert_int_equal(tar_build(basic, ELEMENTSOF(basic), TAR_GZIP, &zst, &zst_size), 0);
+        assert_true(unpack_bytes(f, zst, zst_size, LAYER_COMPRESSION_ZSTD, zst_size, &res) < 0);
+        assert_non_null(strstr(res.message, "not zstd-compressed"));
+}
+
+/* bytes out / bytes in beyond the bound stops the worker */
+static void test_decompression_ratio(void **state) {
+        Fixture *f = *state;
+        _cleanup_(freep) char *zeros = NULL, *gz = NULL, *message = NULL;
+        LayerUnpackOptions o = LAYER_UNPACK_OPTIONS_INIT(LAYER_COMPRESSION_GZIP, UINT64_MAX);
+        LayerUnpackResult res;
+        size_t gz_size;
+        const size_t n = 4U << 20;
+
+        if (geteuid() != 0)
+                skip();
+        zeros = calloc(1, n + 1);
+        assert_non_null(zeros);
+        memset(zeros, 'z', n);
+        TarEntry bomb[] = { { .path = "bomb", .data = zeros } };
+        assert_int_equal(tar_build(bomb, ELEMENTSOF(bomb), TAR_GZIP, &gz, &gz_size), 0);
+        assert_true(gz_size * 100 < n);
+
+        o.max_ratio = 50;
+        o.ratio_floor = 1 << 20;
+        assert_int_equal(unpack_bytes_with(f, gz, gz_size, &o, &res), -EFBIG);
+        assert_non_null(strstr(res.message, "decompression ratio exceeds 50"));
+        assert_true(layer_unpack_result_check(&res, "sha256:0", gz_size, "sha256:0", &message) < 0);
+        assert_non_null(startswith(message, "decompression ratio exceeds 50"));
+
+        /* under the floor, or with a generous ratio, the same layer passes */
+        assert_int_equal(rm_rf(f->layer), 0);
+        assert_int_equal(mkdir(f->layer, 0755), 0);
+        o.max_ratio = 100000;
+        assert_int_equal(unpack_bytes_with(f, gz, gz_size, &o, &res), 0);
+}
+
+/* file capabilities, user xattrs, devices, fifos and hard links come through */
+static void test_metadata_preserved(void **state) {
+        Fixture *f = *state;
+        /* VFS_CAP_REVISION_2, cap_net_bind_service (bit 10) permitted + effective */
+        static const char cap[20] = { 0x01, 0x00, 0x00, 0x02, 0x00, 0x04, 0x00, 0x00 };
+        const TarEntry entries[] = {
+                { .path = "bin", .type = AE_IFDIR },
+                { .path = "bin/ping", .data = "elf", .mode = 0755,
+                  .xattr_name = "security.capability", .xattr_value = cap, .xattr_size = sizeof cap },
+                { .path = "bin/ping2", .hardlink = "bin/ping" },
+                { .path = "etc", .type = AE_IFDIR },
+                { .path = "etc/tagged", .data = "x", .xattr_name = "user.wharf", .xattr_value = "yes" },
+                { .path = "dev", .type = AE_IFDIR },
+                { .path = "dev/null", .type = AE_IFCHR, .mode = 0666 },
+                { .path = "dev/fifo", .type = AE_IFIFO },
+        };
+        _cleanup_(freep) char *tar = NULL, *p = NULL, *p2 = NULL;
+        LayerUnpackResult res;
+        struct stat st, st2;
+        char buf[64];
+        size_t size;
+        ssize_t n;
+
+        if (geteuid() != 0)
+                skip();
+        assert_int_equal(tar_build(entries, ELEMENTSOF(entries), 0, &tar, &size), 0);
+        assert_int_equal(unpack_bytes(f, tar, size, LAYER_COMPRESSION_NONE, size, &res), 0);
+
+        p = layer_file(f, "bin/ping");
+        p2 = layer_file(f, "bin/ping2");
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(stat(p2, &st2), 0);
+        assert_int_equal(st.st_ino, st2.st_ino);
+        assert_int_equal(st.st_mode & 07777, 0755);
+        n = lgetxattr(p, "security.capability", buf, sizeof buf);
+        assert_int_equal(n, sizeof cap);
+        assert_memory_equal(buf, cap, sizeof cap);
+        free(TAKE_PTR(p));
+        p = layer_file(f, "etc/tagged");
+        n = lgetxattr(p, "user.wharf", buf, sizeof buf);
+        if (n < 0 && errno == ENOTSUP)
+                skip();
+        assert_int_equal(n, 3);
+        assert_memory_equal(buf, "yes", 3);
+        free(TAKE_PTR(p));
+        p = layer_file(f, "dev/null");
+        assert_int_equal(lstat(p, &st), 0);
+        assert_true(S_ISCHR(st.st_mode));
+        free(TAKE_PTR(p));
+        p = layer_file(f, "dev/fifo");
+        assert_int_equal(lstat(p, &st), 0);
+        assert_true(S_ISFIFO(st.st_mode));
+}
+
+static void test_device_outside_dev_refused(void **state) {
+        Fixture *f = *state;
+        const TarEntry entries[] = {
+                { .path = "etc", .type = AE_IFDIR },
+                { .path = "etc/disk", .type = AE_IFBLK, .mode = 0600 },
+        };
+        _cleanup_(freep) char *tar = NULL, *p = NULL;
+        LayerUnpackResult res;
+        struct stat st;
+        size_t size;
+
+        if (geteuid() != 0)
+                skip();
+        assert_int_equal(tar_build(entries, ELEMENTSOF(entries), 0, &tar, &size), 0);
+        assert_int_equal(unpack_bytes(f, tar, size, LAYER_COMPRESSION_NONE, size, &res), -EPERM);
+        assert_string_equal(res.message, "device node etc/disk outside /dev");
+        p = layer_file(f, "etc/disk");
+        assert_int_equal(lstat(p, &st), -1);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_media_types),
@@ -484,6 +646,10 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_corrupt_gzip, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_more_than_declared, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_empty_stream, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_zstd_and_blob_tee, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_decompression_ratio, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_metadata_preserved, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_device_outside_dev_refused, setup, teardown),
         };
 
         (void) signal(SIGPIPE, SIG_IGN);

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Containers as docker inspect documents (Engine1.InspectContainer[s]). */
+
+#include <json-c/json.h>
+
+#include "bus.h"
+
+/* Prints the one error line (prefix, "Error response from daemon: ...") on
+ * failure; -EHOSTDOWN when the engine is unreachable. */
+int engine_inspect_container(Engine *e, const char *ref, const char *error_prefix, json_object **ret);
+/* A JSON array, newest first. */
+int engine_inspect_containers(Engine *e, bool all, json_object **ret);
