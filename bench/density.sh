@@ -22,6 +22,9 @@
 # reported apart). The mode used is printed.
 #
 # Target (issue 4): monitor + kernel objects < 1 MiB per container.
+
+# lists of ids and pids are split on purpose
+# shellcheck disable=SC2046
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -31,7 +34,7 @@ while [ $# -gt 0 ]; do
         case $1 in
         -n) N=$2; shift 2 ;;
         --peer-n) PEER_N=$2; shift 2 ;;
-        -h|--help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^$/{/^$/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
         *) echo "density.sh: unknown argument $1" >&2; exit 2 ;;
         esac
 done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # bench/lib.sh: what the side-by-side benchmarks share (sourced by
 # bench/pull.sh, bench/run.sh, bench/density.sh; not run on its own).
 #

@@ -14,6 +14,7 @@
 # --network bridge, profiles `run --rm --network bridge`. With
 # --pull, profiles `wharf pull` of bench/pull.sh's 130 MB image instead
 # (rmi between).
+
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
         --strace) STRACE=1; shift ;;
         --pull) PULL=1; shift ;;
         --network) NETWORK=$2; shift 2 ;;
-        -h|--help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^$/{/^$/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
         *) echo "profile-run.sh: unknown argument $1" >&2; exit 2 ;;
         esac
 done

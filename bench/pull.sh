@@ -18,6 +18,7 @@
 #
 # Target (issue 3): wharf (download + verify + unpack) <= 0.5 x docker, and
 # no slower than skopeo's download-only copy.
+
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,7 +27,7 @@ RUNS=5
 while [ $# -gt 0 ]; do
         case $1 in
         -n) RUNS=$2; shift 2 ;;
-        -h|--help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^$/{/^$/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
         *) echo "pull.sh: unknown argument $1" >&2; exit 2 ;;
         esac
 done

@@ -18,6 +18,9 @@
 # Targets: wharf median <= 25 ms (issue 4); bridge adds <= 10 ms (issue 7).
 # Needs root; installs the peers (bench/install-peers) if missing; leaves
 # nothing behind. See bench/lib.sh for the environment it honours.
+
+# lists of ids and pids are split on purpose
+# shellcheck disable=SC2046
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -29,7 +32,7 @@ while [ $# -gt 0 ]; do
         -r) ROUNDS=$2; shift 2 ;;
         --net-n) NET_N=$2; shift 2 ;;
         --no-bridge) BRIDGE=0; shift ;;
-        -h|--help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^$/{/^$/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
         esac
 done
