@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <assert.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <time.h>
@@ -16,15 +17,9 @@
 
 #define RUN_TIMEOUT_USEC (120 * USEC_PER_SEC)
 
-/* Clean-up: ReleaseRootfs, RemoveSandbox, Exec1.Delete, one after the
- * other; failures are collected, never stop the chain. */
-
-typedef enum CleanupStep {
-        CLEANUP_ROOTFS,
-        CLEANUP_SANDBOX,
-        CLEANUP_EXEC,
-        _CLEANUP_STEP_MAX,
-} CleanupStep;
+/* Clean-up: ReleaseRootfs, RemoveSandbox, Exec1.Delete, all sent at once
+ * (they do not depend on each other); failures are collected, never stop
+ * the others, and done runs once every reply is in. */
 
 typedef struct Cleanup Cleanup;
 typedef void (*CleanupDone)(Cleanup *c, const char *error, void *userdata);
@@ -32,69 +27,88 @@ typedef void (*CleanupDone)(Cleanup *c, const char *error, void *userdata);
 struct Cleanup {
         Manager *manager;
         char id[ID_HEX_LEN + 1];
-        bool steps[_CLEANUP_STEP_MAX];
         bool remove_rootfs;
-        CleanupStep step;
+        bool exit_state;         /* Exec1.GetState before Exec1.Delete (an exit) */
+        unsigned n_pending;
         char *error;
         CleanupDone done;
         void *userdata;
 };
 
-static void cleanup_next(Cleanup *c);
+static Container *container_by_id(Manager *m, const char *id);
 
-static int on_cleanup_step(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
-        static const Backend backend[_CLEANUP_STEP_MAX] = { BACKEND_GRAPH, BACKEND_NET, BACKEND_EXEC };
-        Cleanup *c = userdata;
-        const sd_bus_error *e = sd_bus_message_get_error(reply);
-
-        if (e) {
-                _cleanup_(freep) char *msg = backend_error_message(backend[c->step], e);
-                log_warning("Clean-up of container %s: %s", c->id, strempty(msg));
-                if (!c->error)
-                        c->error = TAKE_PTR(msg);
-        }
-        c->step++;
-        cleanup_next(c);
-        return 0;
+static void cleanup_note_error(Cleanup *c, char *msg) {
+        log_warning("Clean-up of container %s: %s", c->id, strempty(msg));
+        if (!c->error)
+                c->error = TAKE_PTR(msg);
+        free(msg);
 }
 
-static void cleanup_next(Cleanup *c) {
-        int r = 0;
+static void cleanup_step_done(Cleanup *c, Backend b, sd_bus_message *reply) {
+        const sd_bus_error *e = reply ? sd_bus_message_get_error(reply) : NULL;
 
-        for (; c->step < _CLEANUP_STEP_MAX; c->step++) {
-                if (!c->steps[c->step])
-                        continue;
-                switch (c->step) {
-                case CLEANUP_ROOTFS:
-                        r = backend_call(c->manager, BACKEND_GRAPH, NULL, "ReleaseRootfs", BACKEND_LONG_TIMEOUT_USEC,
-                                         on_cleanup_step, c, "sb", c->id, (int) c->remove_rootfs);
-                        break;
-                case CLEANUP_SANDBOX:
-                        r = backend_call(c->manager, BACKEND_NET, NULL, "RemoveSandbox", BACKEND_TIMEOUT_USEC,
-                                         on_cleanup_step, c, "s", c->id);
-                        break;
-                case CLEANUP_EXEC:
-                        r = backend_call(c->manager, BACKEND_EXEC, NULL, "Delete", BACKEND_TIMEOUT_USEC,
-                                         on_cleanup_step, c, "s", c->id);
-                        break;
-                default:
-                        break;
-                }
-                if (r >= 0)
-                        return; /* on_cleanup_step goes on */
-                log_warning_errno(r, "Failed to send a clean-up call for container %s: %m", c->id);
-                if (!c->error)
-                        c->error = strdup("failed to send a clean-up call");
-        }
-
+        if (e)
+                cleanup_note_error(c, backend_error_message(b, e) ?: strdup("out of memory"));
+        assert(c->n_pending > 0);
+        if (--c->n_pending > 0)
+                return;
         c->done(c, c->error, c->userdata);
         free(c->error);
         free(c);
 }
 
-static void cleanup_start(Manager *m, const char *id, bool rootfs, bool remove_rootfs, bool sandbox, bool exec,
-                          CleanupDone done, void *userdata) {
+static int on_cleanup_rootfs(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        cleanup_step_done(userdata, BACKEND_GRAPH, reply);
+        return 0;
+}
+
+static int on_cleanup_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        cleanup_step_done(userdata, BACKEND_NET, reply);
+        return 0;
+}
+
+static int on_cleanup_exec(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        cleanup_step_done(userdata, BACKEND_EXEC, reply);
+        return 0;
+}
+
+static int cleanup_send_delete(Cleanup *c) {
+        return backend_call(c->manager, BACKEND_EXEC, NULL, "Delete", BACKEND_TIMEOUT_USEC,
+                            on_cleanup_exec, c, "s", c->id);
+}
+
+/* execd's account of the exit (OOM kill, when it ended) before its state
+ * goes with Exec1.Delete; the exit itself is already stored */
+static int on_cleanup_exit_state(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        Cleanup *cl = userdata;
+        Container *c = container_by_id(cl->manager, cl->id);
+        const char *status;
+        uint32_t pid;
+        int32_t code;
+        int oom;
+        uint64_t started, finished;
+
+        if (c && !sd_bus_message_is_method_error(reply, NULL) &&
+            sd_bus_message_read(reply, "suibtt", &status, &pid, &code, &oom, &started, &finished) >= 0) {
+                c->oom_killed = oom;
+                /* an exit seen late (wharfd was away): when it really was */
+                if (finished > 0)
+                        c->finished_at = (int64_t) (finished / USEC_PER_SEC);
+                if (!cl->remove_rootfs) /* kept, not removed at exit */
+                        (void) manager_save_container(cl->manager, c);
+        }
+        if (cleanup_send_delete(cl) < 0) {
+                log_warning("Failed to send a clean-up call for container %s", cl->id);
+                cleanup_note_error(cl, strdup("failed to send a clean-up call"));
+                cleanup_step_done(cl, BACKEND_EXEC, NULL);
+        }
+        return 0;
+}
+
+static void cleanup_start_full(Manager *m, const char *id, bool rootfs, bool remove_rootfs, bool sandbox, bool exec,
+                               bool exit_state, CleanupDone done, void *userdata) {
         Cleanup *c = calloc(1, sizeof *c);
+        int r;
 
         if (!c) {
                 log_oom();
@@ -103,13 +117,49 @@ static void cleanup_start(Manager *m, const char *id, bool rootfs, bool remove_r
         }
         *c = (Cleanup) {
                 .manager = m,
-                .steps = { [CLEANUP_ROOTFS] = rootfs, [CLEANUP_SANDBOX] = sandbox, [CLEANUP_EXEC] = exec },
                 .remove_rootfs = remove_rootfs,
+                .exit_state = exit_state,
                 .done = done,
                 .userdata = userdata,
         };
         snprintf(c->id, sizeof c->id, "%s", id);
-        cleanup_next(c);
+
+        /* one extra reference while sending, so that no reply (they are
+         * all asynchronous anyway) can finish the clean-up half-sent */
+        c->n_pending = 1;
+        if (rootfs) {
+                r = backend_call(m, BACKEND_GRAPH, NULL, "ReleaseRootfs", BACKEND_LONG_TIMEOUT_USEC,
+                                 on_cleanup_rootfs, c, "sb", c->id, (int) remove_rootfs);
+                if (r >= 0)
+                        c->n_pending++;
+                else
+                        cleanup_note_error(c, strdup("failed to send a clean-up call"));
+        }
+        if (sandbox) {
+                r = backend_call(m, BACKEND_NET, NULL, "RemoveSandbox", BACKEND_TIMEOUT_USEC,
+                                 on_cleanup_sandbox, c, "s", c->id);
+                if (r >= 0)
+                        c->n_pending++;
+                else
+                        cleanup_note_error(c, strdup("failed to send a clean-up call"));
+        }
+        if (exec) {
+                if (exit_state)
+                        r = backend_call(m, BACKEND_EXEC, NULL, "GetState", BACKEND_TIMEOUT_USEC,
+                                         on_cleanup_exit_state, c, "s", c->id);
+                if (!exit_state || r < 0)
+                        r = cleanup_send_delete(c);
+                if (r >= 0)
+                        c->n_pending++;
+                else
+                        cleanup_note_error(c, strdup("failed to send a clean-up call"));
+        }
+        cleanup_step_done(c, _BACKEND_INVALID, NULL);
+}
+
+static void cleanup_start(Manager *m, const char *id, bool rootfs, bool remove_rootfs, bool sandbox, bool exec,
+                          CleanupDone done, void *userdata) {
+        cleanup_start_full(m, id, rootfs, remove_rootfs, sandbox, exec, false, done, userdata);
 }
 
 static Container *container_by_id(Manager *m, const char *id) {
@@ -191,40 +241,7 @@ static void on_exit_cleaned(Cleanup *cl, const char *error, void *userdata) {
         (void) sd_bus_emit_signal(m->bus, ENGINE_PATH, ENGINE_INTERFACE, "ContainerExited", "si", id, (int32_t) code);
 }
 
-/* execd's account of the exit (OOM kill, when it ended) before its state
- * goes with Exec1.Delete; the exit itself is already stored */
-typedef struct ExitState {
-        Manager *manager;
-        char id[ID_HEX_LEN + 1];
-        bool remove;
-} ExitState;
-
-static int on_exit_state(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
-        _cleanup_(freep) ExitState *x = userdata;
-        Container *c = container_by_id(x->manager, x->id);
-        const char *status;
-        uint32_t pid;
-        int32_t code;
-        int oom;
-        uint64_t started, finished;
-
-        if (!c)
-                return 0;
-        if (!sd_bus_message_is_method_error(reply, NULL) &&
-            sd_bus_message_read(reply, "suibtt", &status, &pid, &code, &oom, &started, &finished) >= 0) {
-                c->oom_killed = oom;
-                /* an exit seen late (wharfd was away): when it really was */
-                if (finished > 0)
-                        c->finished_at = (int64_t) (finished / USEC_PER_SEC);
-                if (!x->remove)
-                        (void) manager_save_container(x->manager, c);
-        }
-        cleanup_start(x->manager, c->id, true, x->remove, true, true, on_exit_cleaned, x->manager);
-        return 0;
-}
-
 void container_handle_exit(Manager *m, Container *c, int exit_code) {
-        ExitState *x;
         bool remove;
 
         if (c->cleaning)
@@ -241,16 +258,7 @@ void container_handle_exit(Manager *m, Container *c, int exit_code) {
 
         c->cleaning = true;
         c->oom_killed = false;
-        x = calloc(1, sizeof *x);
-        if (x) {
-                *x = (ExitState) { .manager = m, .remove = remove };
-                snprintf(x->id, sizeof x->id, "%s", c->id);
-                if (backend_call(m, BACKEND_EXEC, NULL, "GetState", BACKEND_TIMEOUT_USEC, on_exit_state, x,
-                                 "s", c->id) >= 0)
-                        return;
-                free(x);
-        }
-        cleanup_start(m, c->id, true, remove, true, true, on_exit_cleaned, m);
+        cleanup_start_full(m, c->id, true, remove, true, true, true, on_exit_cleaned, m);
 }
 
 void container_dispatch_exited(Manager *m, const char *id, int exit_code) {
@@ -286,6 +294,7 @@ typedef struct StartOp {
         char *rootfs;
         char *netns;
         bool rootfs_created, sandbox_created, run_called;
+        unsigned n_pending;       /* CreateRootfs and CreateSandbox* run together */
         char *error_name;
         char *error_message;
 } StartOp;
@@ -321,25 +330,33 @@ static void on_start_undone(Cleanup *cl, const char *error, void *userdata) {
         start_op_free(s);
 }
 
-/* Undoes what was set up, then answers the client with the error. */
-static void start_fail(StartOp *s, const char *error_name, const char *message) {
+/* Undoes what was set up, then answers the client with the error; with a
+ * backend call still out, once its reply is in (the first error wins). */
+static void start_undo(StartOp *s) {
         Container *c = container_by_id(s->manager, s->id);
 
-        log_warning("Failed to start container %s: %s", s->id, message);
-        s->error_name = strdup(error_name);
-        s->error_message = strdup(message);
-        if (!s->error_name || !s->error_message) {
-                free(s->error_name);
-                free(s->error_message);
-                s->error_name = strdup(SD_BUS_ERROR_NO_MEMORY);
-                s->error_message = strdup("out of memory");
-        }
         if (c) {
                 c->starting = false;
                 c->exit_pending = false;
         }
         cleanup_start(s->manager, s->id, s->rootfs_created, c && c->auto_remove, s->sandbox_created,
                       s->run_called, on_start_undone, s);
+}
+
+static void start_fail(StartOp *s, const char *error_name, const char *message) {
+        if (!s->error_name) {
+                log_warning("Failed to start container %s: %s", s->id, message);
+                s->error_name = strdup(error_name);
+                s->error_message = strdup(message);
+                if (!s->error_name || !s->error_message) {
+                        free(s->error_name);
+                        free(s->error_message);
+                        s->error_name = strdup(SD_BUS_ERROR_NO_MEMORY);
+                        s->error_message = strdup("out of memory");
+                }
+        }
+        if (s->n_pending == 0)
+                start_undo(s);
 }
 
 static void start_fail_reply(StartOp *s, Backend b, const sd_bus_error *e) {
@@ -396,47 +413,28 @@ static int on_run(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error
         return 0;
 }
 
-static int on_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
-        StartOp *s = userdata;
-        const sd_bus_error *e = sd_bus_message_get_error(reply);
+/* Both the rootfs and the sandbox are there: the spec, then Exec1.Run. */
+static void start_run(StartOp *s) {
         Container *c = container_by_id(s->manager, s->id);
         _cleanup_(user_info_done) UserInfo user = {};
         _cleanup_(freep) char *spec = NULL, *msg = NULL, *log_path = NULL;
-        const char *netns;
         int r;
 
-        if (e) {
-                start_fail_reply(s, BACKEND_NET, e);
-                return 0;
+        if (!c) {
+                start_fail_errno(s, -ESRCH, "failed to start");
+                return;
         }
-        s->sandbox_created = true;
-        r = sd_bus_message_read(reply, "s", &netns);
-        if (r < 0 || !c) {
-                start_fail_errno(s, r < 0 ? r : -ESRCH, "netd failed: bad CreateSandbox reply");
-                return 0;
-        }
-        s->netns = strdup(netns);
-        if (!s->netns) {
-                start_fail_errno(s, -ENOMEM, "failed to start");
-                return 0;
-        }
-        r = network_sandbox_finish(s->manager, c, reply);
-        if (r < 0) {
-                start_fail_errno(s, r, "failed to write the container's hosts, hostname and resolv.conf");
-                return 0;
-        }
-
         r = user_resolve(s->rootfs, c->config.user, &user, &msg);
         if (r < 0) {
                 if (msg)
                         start_fail(s, SD_BUS_ERROR_FAILED, msg);
                 else
                         start_fail_errno(s, r, "failed to read the container's user database");
-                return 0;
+                return;
         }
         if (asprintf(&log_path, "%s/%s/%s-json.log", s->manager->containers_dir, c->id, c->id) < 0) {
                 start_fail_errno(s, -ENOMEM, "failed to start");
-                return 0;
+                return;
         }
         r = spec_build(&(SpecInput) {
                         .id = c->id,
@@ -454,12 +452,12 @@ static int on_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_e
                         start_fail(s, SD_BUS_ERROR_FAILED, msg);
                 else
                         start_fail_errno(s, r, "failed to build the runtime spec");
-                return 0;
+                return;
         }
         r = network_spec_add_mounts(s->manager, c, &spec);
         if (r < 0) {
                 start_fail_errno(s, r, "failed to add the network files to the runtime spec");
-                return 0;
+                return;
         }
         log_debug("Runtime spec of %s: %s", c->id, spec);
 
@@ -468,8 +466,54 @@ static int on_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_e
                          s->id, spec, s->fds[0], s->fds[1], s->fds[2]);
         if (r < 0)
                 start_fail_errno(s, r, "failed to call execd");
+}
+
+/* One of CreateRootfs and CreateSandbox* is done: on with the start once
+ * both are, or undo once both are if either failed. */
+static void start_step_done(StartOp *s) {
+        if (s->n_pending > 0)
+                return;
+        if (s->error_name)
+                start_undo(s);
+        else
+                start_run(s);
+}
+
+static int on_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        StartOp *s = userdata;
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+        Container *c = container_by_id(s->manager, s->id);
+        const char *netns;
+        int r;
+
+        assert(s->n_pending > 0);
+        s->n_pending--;
+        if (e) {
+                start_fail_reply(s, BACKEND_NET, e);
+                return 0;
+        }
+        s->sandbox_created = true;
+        r = sd_bus_message_read(reply, "s", &netns);
+        if (r >= 0 && !c)
+                r = -ESRCH;
+        if (r < 0) {
+                start_fail_errno(s, r, "netd failed: bad CreateSandbox reply");
+                return 0;
+        }
+        s->netns = strdup(netns);
+        if (!s->netns) {
+                start_fail_errno(s, -ENOMEM, "failed to start");
+                return 0;
+        }
+        r = network_sandbox_finish(s->manager, c, reply);
+        if (r < 0) {
+                start_fail_errno(s, r, "failed to write the container's hosts, hostname and resolv.conf");
+                return 0;
+        }
+        start_step_done(s);
         return 0;
 }
+
 
 static int on_rootfs(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
         StartOp *s = userdata;
@@ -478,6 +522,8 @@ static int on_rootfs(sd_bus_message *reply, void *userdata, sd_bus_error *ret_er
         Container *c;
         int r;
 
+        assert(s->n_pending > 0);
+        s->n_pending--;
         if (e) {
                 start_fail_reply(s, BACKEND_GRAPH, e);
                 return 0;
@@ -498,15 +544,7 @@ static int on_rootfs(sd_bus_message *reply, void *userdata, sd_bus_error *ret_er
                 start_fail_errno(s, -ENOMEM, "failed to start");
                 return 0;
         }
-        {
-                _cleanup_(freep) char *msg = NULL;
-                Container *c = container_by_id(s->manager, s->id);
-                r = c ? network_sandbox_create(s->manager, c, on_sandbox, s, &msg) : -ESRCH;
-                if (r < 0 && msg)
-                        start_fail(s, WHARF_ERROR_NO_SUCH_CONTAINER, msg);
-                else if (r < 0)
-                        start_fail_errno(s, r, "failed to call netd");
-        }
+        start_step_done(s);
         return 0;
 }
 
@@ -565,13 +603,26 @@ int container_start(Manager *m, Container *c, sd_bus_message *request, const int
                 }
         }
 
+        /* the rootfs and the sandbox do not depend on each other: both
+         * calls go out now, Exec1.Run once both are answered */
         r = backend_call(m, BACKEND_GRAPH, NULL, "CreateRootfs", BACKEND_LONG_TIMEOUT_USEC, on_rootfs, s,
                          "ss", c->id, c->image_id);
         if (r < 0) {
                 start_op_free(s);
                 return r;
         }
+        s->n_pending = 1;
         c->starting = true;
+        {
+                _cleanup_(freep) char *msg = NULL;
+                r = network_sandbox_create(m, c, on_sandbox, s, &msg);
+                if (r >= 0)
+                        s->n_pending++;
+                else if (msg)
+                        start_fail(s, WHARF_ERROR_NO_SUCH_CONTAINER, msg);
+                else
+                        start_fail_errno(s, r, "failed to call netd");
+        }
         return 0;
 }
 
