@@ -42,7 +42,7 @@ int loop_write(int fd, const void *buf, size_t size) {
         return 0;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode) {
+static int write_file_atomic_full(const char *path, const void *data, size_t size, mode_t mode, bool durable) {
         _cleanup_(freep) char *tmp = NULL, *dir = NULL;
         _cleanup_(closep) int fd = -EBADF, dfd = -EBADF;
         int r;
@@ -55,7 +55,7 @@ int write_file_atomic(const char *path, const void *data, size_t size, mode_t mo
                 return -errno;
 
         r = loop_write(fd, data, size);
-        if (r >= 0 && fsync(fd) < 0)
+        if (r >= 0 && durable && fsync(fd) < 0)
                 r = -errno;
         if (r >= 0 && rename(tmp, path) < 0)
                 r = -errno;
@@ -64,6 +64,8 @@ int write_file_atomic(const char *path, const void *data, size_t size, mode_t mo
                 return r;
         }
 
+        if (!durable)
+                return 0;
         dir = strdup(path);
         if (!dir)
                 return -ENOMEM;
@@ -71,6 +73,14 @@ int write_file_atomic(const char *path, const void *data, size_t size, mode_t mo
         if (dfd >= 0)
                 (void) fsync(dfd);
         return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode) {
+        return write_file_atomic_full(path, data, size, mode, true);
+}
+
+int write_file_atomic_nosync(const char *path, const void *data, size_t size, mode_t mode) {
+        return write_file_atomic_full(path, data, size, mode, false);
 }
 
 int read_full_file(const char *path, char **ret, size_t *ret_size, size_t max) {

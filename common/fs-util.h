@@ -9,6 +9,9 @@ int mkdir_p(const char *path, mode_t mode);
 
 /* Write data to path atomically: temp file beside it, fsync, rename, fsync dir. */
 int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode);
+/* The same without the fsyncs: readers see the old or the new file, but a
+ * crash may lose it; for records that need not outlive one. */
+int write_file_atomic_nosync(const char *path, const void *data, size_t size, mode_t mode);
 
 /* Read a whole file (at most max bytes, else -EFBIG); NUL-terminated. */
 int read_full_file(const char *path, char **ret, size_t *ret_size, size_t max);

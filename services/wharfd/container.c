@@ -295,7 +295,10 @@ int container_save(const Container *c, const char *dir) {
         path = path_join(cdir, "container.json");
         if (!path)
                 return -ENOMEM;
-        return write_file_atomic(path, json, strlen(json), 0600);
+        /* an AutoRemove container's record goes at its exit: atomic, but
+         * not worth an fsync (a crash loses a container docker would
+         * remove at the next start anyway) */
+        return (c->auto_remove ? write_file_atomic_nosync : write_file_atomic)(path, json, strlen(json), 0600);
 }
 
 int container_load(const char *dir, const char *id, Container **ret) {

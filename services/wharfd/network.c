@@ -81,7 +81,8 @@ int network_config_save(Manager *m, const Container *c, const char *network_conf
                 }
         }
         s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-        return write_file_atomic(p, s, strlen(s), 0644);
+        /* an AutoRemove container goes at exit: its files need not be durable */
+        return (c->auto_remove ? write_file_atomic_nosync : write_file_atomic)(p, s, strlen(s), 0644);
 }
 
 static json_object *config_load(Manager *m, const char *id) {
@@ -237,7 +238,9 @@ static int etc_files_write(Manager *m, const Container *c, json_object *settings
 
 static int settings_store(Manager *m, const Container *c, const char *settings) {
         _cleanup_(freep) char *p = container_file(m, c->id, "network-settings.json");
-        return p ? write_file_atomic(p, settings, strlen(settings), 0644) : -ENOMEM;
+        if (!p)
+                return -ENOMEM;
+        return (c->auto_remove ? write_file_atomic_nosync : write_file_atomic)(p, settings, strlen(settings), 0644);
 }
 
 int network_sandbox_finish(Manager *m, const Container *c, sd_bus_message *reply) {
