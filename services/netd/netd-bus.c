@@ -4,6 +4,7 @@
 #include "id.h"
 #include "log.h"
 #include "netd-manager.h"
+#include "link.h"
 #include "netd-network.h"
 
 #include "config.h"
@@ -46,6 +47,7 @@ static int method_create_sandbox(sd_bus_message *message, void *userdata, sd_bus
 }
 
 static int method_remove_sandbox(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        _cleanup_(strv_freep) char **veths = NULL;
         Manager *m = userdata;
         Creation *c;
         const char *id;
@@ -67,16 +69,29 @@ static int method_remove_sandbox(sd_bus_message *message, void *userdata, sd_bus
                 return 1;
         }
 
-        (void) manager_remove_sandbox_network(m, id);
+        /* Records, leases, ports and the pin go before the reply; the host
+         * veths (whose deletion waits for RCU grace periods, ~15 ms) right
+         * after it, still before netd reads its next message: a restart of
+         * the same container, which reuses the veth names, comes later. */
+        (void) manager_remove_sandbox_network_deferred(m, id, &veths);
         r = sandbox_remove(m->netns_dir, id);
         if (r < 0) {
                 log_error_errno(r, "Failed to remove sandbox %s: %m", id);
-                return sd_bus_error_setf(error, WHARF_ERROR_BACKEND_FAILED,
-                                         "Failed to remove the network sandbox of %s: %s",
-                                         id, strerror(-r));
+                r = sd_bus_reply_method_errorf(message, WHARF_ERROR_BACKEND_FAILED,
+                                               "Failed to remove the network sandbox of %s: %s",
+                                               id, strerror(-r));
+        } else {
+                log_info("Removed sandbox %s.", id);
+                r = sd_bus_reply_method_return(message, NULL);
         }
-        log_info("Removed sandbox %s.", id);
-        return sd_bus_reply_method_return(message, NULL);
+        if (veths)
+                (void) sd_bus_flush(sd_bus_message_get_bus(message));
+        STRV_FOREACH(v, veths) {
+                int k = link_delete(*v);
+                if (k < 0)
+                        log_warning_errno(k, "Failed to delete %s: %m", *v);
+        }
+        return r;
 }
 
 static int method_create_sandbox_with_options(sd_bus_message *message, void *userdata, sd_bus_error *error) {

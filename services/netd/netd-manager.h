@@ -100,5 +100,8 @@ int manager_sandbox_settings(Manager *m, const char *id, char **ret);
 /* Rewrite the nft table from the state */
 int manager_nft_sync(Manager *m, char **ret_error);
 int manager_remove_sandbox_network(Manager *m, const char *id);
+/* The same, but the host veths are left for the caller to delete (strv
+ * appended to defer_veths), e.g. after it has replied. */
+int manager_remove_sandbox_network_deferred(Manager *m, const char *id, char ***defer_veths);
 
 extern const sd_bus_vtable network_vtable[];

@@ -174,13 +174,18 @@ static int port_reserve(PortMap *p) {
 
 /* Release / commit */
 
-void manager_sandbox_release(Manager *m, SandboxRec *rec) {
+/* defer_veths: the host veths are appended there for the caller to delete
+ * later (after its reply: a veth's deletion waits for RCU grace periods)
+ * instead of being deleted here; NULL: deleted here. */
+static void sandbox_release_full(Manager *m, SandboxRec *rec, char ***defer_veths) {
         int r;
 
         for (size_t i = 0; i < rec->n_endpoints; i++) {
                 Endpoint *e = rec->endpoints + i;
 
-                if (!isempty(e->veth)) {
+                if (!isempty(e->veth) && defer_veths && strv_extend(defer_veths, e->veth) >= 0)
+                        ;
+                else if (!isempty(e->veth)) {
                         r = link_delete(e->veth);
                         if (r < 0)
                                 log_warning_errno(r, "Failed to delete %s: %m", e->veth);
@@ -192,6 +197,10 @@ void manager_sandbox_release(Manager *m, SandboxRec *rec) {
         (void) store_remove(m->sandboxes_dir, rec->id);
 }
 
+void manager_sandbox_release(Manager *m, SandboxRec *rec) {
+        sandbox_release_full(m, rec, NULL);
+}
+
 static void sandboxes_unlink(Manager *m, SandboxRec *rec) {
         for (SandboxRec **p = &m->sandboxes; *p; p = &(*p)->next)
                 if (*p == rec) {
@@ -201,7 +210,7 @@ static void sandboxes_unlink(Manager *m, SandboxRec *rec) {
                 }
 }
 
-int manager_remove_sandbox_network(Manager *m, const char *id) {
+int manager_remove_sandbox_network_deferred(Manager *m, const char *id, char ***defer_veths) {
         SandboxRec *rec = manager_find_sandbox_rec(m, id);
         bool ports;
 
@@ -209,11 +218,15 @@ int manager_remove_sandbox_network(Manager *m, const char *id) {
                 return 0;
         ports = rec->n_ports > 0;
         sandboxes_unlink(m, rec);
-        manager_sandbox_release(m, rec);
+        sandbox_release_full(m, rec, defer_veths);
         sandbox_rec_free(rec);
         if (ports)
                 nft_sync_logged(m);
         return 0;
+}
+
+int manager_remove_sandbox_network(Manager *m, const char *id) {
+        return manager_remove_sandbox_network_deferred(m, id, NULL);
 }
 
 int manager_sandbox_commit(Manager *m, Creation *c, char **ret_error) {
