@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <netlink/addr.h>
 #include <netlink/cache.h>
@@ -128,17 +130,19 @@ int link_bridge_ensure(const char *name, uint32_t gw, unsigned prefix) {
 }
 
 int link_get_mtu(const char *name) {
-        _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
-        _cleanup_(rtnl_link_putp) struct rtnl_link *link = NULL;
-        int r;
+        _cleanup_(closep) int fd = -EBADF;
+        struct ifreq ifr = {};
 
-        r = rtnl_open(&sk);
-        if (r < 0)
-                return r;
-        r = rtnl_link_get_kernel(sk, 0, name, &link);
-        if (r < 0)
-                return errno_from_nl(r);
-        return (int) rtnl_link_get_mtu(link);
+        /* an ioctl: no netlink socket and dump for one number */
+        if (strlen(name) >= sizeof ifr.ifr_name)
+                return -EINVAL;
+        strncpy(ifr.ifr_name, name, sizeof ifr.ifr_name - 1);
+        fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        if (ioctl(fd, SIOCGIFMTU, &ifr) < 0)
+                return -errno;
+        return ifr.ifr_mtu;
 }
 
 int link_delete(const char *name) {
@@ -149,11 +153,11 @@ int link_delete(const char *name) {
         r = rtnl_open(&sk);
         if (r < 0)
                 return r;
-        r = rtnl_link_get_kernel(sk, 0, name, &link);
-        if (r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV)
-                return 0;
-        if (r < 0)
-                return errno_from_nl(r);
+        /* by name (IFLA_IFNAME): one round trip, no lookup first */
+        link = rtnl_link_alloc();
+        if (!link)
+                return -ENOMEM;
+        rtnl_link_set_name(link, name);
         r = rtnl_link_delete(sk, link);
         if (r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV)
                 return 0;
@@ -241,10 +245,10 @@ int link_routes_list(Cidr **ret, size_t *ret_n) {
 
 int link_veth_setup(const VethConfig *cfg, int host_nsfd, int sandbox_nsfd, const char **ret_step) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL, *hsk = NULL;
-        _cleanup_(rtnl_link_putp) struct rtnl_link *veth = NULL, *eth = NULL, *host = NULL, *br = NULL;
+        _cleanup_(rtnl_link_putp) struct rtnl_link *veth = NULL, *host = NULL;
         _cleanup_(rtnl_route_putp) struct rtnl_route *rt = NULL;
         struct rtnl_link *peer;
-        int r;
+        int ifindex, br_index, r;
 
 #define STEP(s) (*ret_step = (s))
         STEP("open netlink");
@@ -257,6 +261,17 @@ int link_veth_setup(const VethConfig *cfg, int host_nsfd, int sandbox_nsfd, cons
         if (!veth)
                 return -ENOMEM;
         rtnl_link_set_name(veth, cfg->ifname);
+        /* the container's end is made up, with its MTU and MAC: one
+         * round trip instead of an add, a lookup and a change */
+        rtnl_link_set_flags(veth, IFF_UP);
+        if (cfg->mtu > 0)
+                rtnl_link_set_mtu(veth, cfg->mtu);
+        {
+                _cleanup_(nl_addr_putp) struct nl_addr *ll = nl_addr_build(AF_LLC, cfg->mac, 6);
+                if (!ll)
+                        return -ENOMEM;
+                rtnl_link_set_addr(veth, ll);
+        }
         peer = rtnl_link_veth_get_peer(veth);
         rtnl_link_set_name(peer, cfg->host_name);
         rtnl_link_set_ns_fd(peer, host_nsfd);
@@ -266,14 +281,11 @@ int link_veth_setup(const VethConfig *cfg, int host_nsfd, int sandbox_nsfd, cons
                 return errno_from_nl(r);
 
         STEP("configure the container's interface");
-        r = rtnl_link_get_kernel(sk, 0, cfg->ifname, &eth);
-        if (r < 0)
-                return errno_from_nl(r);
-        r = link_set_up(sk, eth, 0, cfg->mtu, cfg->mac);
-        if (r < 0)
-                return r;
+        ifindex = (int) if_nametoindex(cfg->ifname);
+        if (ifindex <= 0)
+                return -errno;
         STEP("add the container's address");
-        r = address_add(sk, rtnl_link_get_ifindex(eth), cfg->ip, cfg->prefix);
+        r = address_add(sk, ifindex, cfg->ip, cfg->prefix);
         if (r < 0)
                 return r;
 
@@ -295,7 +307,7 @@ int link_veth_setup(const VethConfig *cfg, int host_nsfd, int sandbox_nsfd, cons
                 }
                 rtnl_route_set_family(rt, AF_INET);
                 rtnl_route_set_dst(rt, dst);
-                rtnl_route_nh_set_ifindex(nh, rtnl_link_get_ifindex(eth));
+                rtnl_route_nh_set_ifindex(nh, ifindex);
                 rtnl_route_nh_set_gateway(nh, gw);
                 rtnl_route_add_nexthop(rt, nh);
                 r = rtnl_route_add(sk, rt, NLM_F_CREATE | NLM_F_EXCL);
@@ -311,12 +323,17 @@ int link_veth_setup(const VethConfig *cfg, int host_nsfd, int sandbox_nsfd, cons
         r = rtnl_open(&hsk);
         if (r < 0)
                 return r;
-        r = rtnl_link_get_kernel(hsk, 0, cfg->bridge, &br);
-        if (r >= 0)
-                r = rtnl_link_get_kernel(hsk, 0, cfg->host_name, &host);
-        if (r < 0)
-                return errno_from_nl(r);
-        r = link_set_up(hsk, host, rtnl_link_get_ifindex(br), cfg->mtu, NULL);
+        /* ifindexes by ioctl, not by netlink lookups */
+        br_index = (int) if_nametoindex(cfg->bridge);
+        if (br_index <= 0)
+                return -errno;
+        host = rtnl_link_alloc();
+        if (!host)
+                return -ENOMEM;
+        rtnl_link_set_ifindex(host, (int) if_nametoindex(cfg->host_name));
+        if (rtnl_link_get_ifindex(host) <= 0)
+                return -errno;
+        r = link_set_up(hsk, host, br_index, cfg->mtu, NULL);
         if (r < 0)
                 return r;
         STEP("return to the sandbox's network namespace");
