@@ -35,6 +35,10 @@ int capability_from_name(const char *name) {
         return -EINVAL;
 }
 
+const char *capability_to_name(int cap) {
+        return cap >= 0 && (size_t) cap < ELEMENTSOF(capability_names) ? capability_names[cap] : NULL;
+}
+
 static const struct {
         const char *name;
         bool clear;
@@ -375,7 +379,8 @@ static int parse_annotations(Parser *p, json_object *a, ExecSpec *s) {
         if ((r = get_string(p, a, "org.wharf.log.path", "annotations.org.wharf.log.path", &s->log_path)) < 0 ||
             (r = get_string(p, a, "org.wharf.log.max-size", "annotations.org.wharf.log.max-size", &size)) < 0 ||
             (r = get_string(p, a, "org.wharf.log.max-file", "annotations.org.wharf.log.max-file", &files)) < 0 ||
-            (r = get_string(p, a, "org.wharf.stdin.keep-open", "annotations.org.wharf.stdin.keep-open", &keep)) < 0)
+            (r = get_string(p, a, "org.wharf.stdin.keep-open", "annotations.org.wharf.stdin.keep-open", &keep)) < 0 ||
+            (r = get_string(p, a, "org.wharf.runtime", "annotations.org.wharf.runtime", &s->runtime)) < 0)
                 return r;
         if (s->log_path && s->log_path[0] != '/')
                 return parser_fail(p, -EINVAL, "annotations: org.wharf.log.path must be absolute");
