@@ -37,6 +37,8 @@ static int method_run(sd_bus_message *message, void *userdata, sd_bus_error *err
 
         if (!container_id_is_valid(id))
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Invalid container id: %s", id);
+        if (oci_runtime_is_state_root(id))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Invalid container id: %s (a runtime's state)", id);
         if (manager_get_container(m, id))
                 return sd_bus_error_setf(error, WHARF_ERROR_NAME_IN_USE, "Container %s exists already", id);
 

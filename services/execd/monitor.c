@@ -367,6 +367,10 @@ static void init_exited(int status) {
         session_drain(&M.init);
         if (M.cgroup.ops && M.cgroup.ops->oom_kills(&M.cgroup, &ooms) >= 0 && ooms > 0)
                 write_state_file(MONITOR_OOM_FILE, "1\n");
+        /* before anyone hears of the exit: a Delete then finds nothing of
+         * the runtime's (state, cgroups of controllers we do not manage) */
+        if (M.spec.runtime_path)
+                oci_delete(M.spec.runtime_path, M.bundle, M.id);
         snprintf(text, sizeof(text), "%d\n", m.code);
         write_state_file(MONITOR_EXIT_FILE, text);
         send_message(MONITOR_FD_SYNC, &m, -EBADF);
@@ -751,8 +755,6 @@ started:
         safe_close(M.listen_fd);
         (void) unlinkat(M.dirfd, MONITOR_CONTROL_SOCKET, 0);
         json_log_close(&M.log);
-        if (M.spec.runtime_path)
-                oci_delete(M.spec.runtime_path, M.bundle, M.id);
         cleanup_cgroup();
         return 0;
 }

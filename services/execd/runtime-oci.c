@@ -158,3 +158,13 @@ int oci_spec_complete(const char *json, const ExecSpec *spec, const char *cgroup
         *ret = strdup(text);
         return *ret ? 0 : -ENOMEM;
 }
+
+bool oci_runtime_is_state_root(const char *name) {
+        _cleanup_(freep) char *path = NULL;
+        const char *base;
+
+        if (oci_runtime_resolve(name, &path) < 0 || !path)
+                return false;
+        base = strrchr(path, '/');
+        return streq(base ? base + 1 : path, name);
+}

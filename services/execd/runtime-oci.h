@@ -24,3 +24,7 @@ int oci_runtime_resolve(const char *name, char **ret_path);
  * absent), and linux.cgroupsPath = cgroups_path when unset, so both
  * runtimes name the cgroup alike. */
 int oci_spec_complete(const char *json, const ExecSpec *spec, const char *cgroups_path, char **ret);
+
+/* name is the folder in RUN/exec where a runtime keeps its state (`--root`,
+ * named after its binary: "runc"), not a container's */
+bool oci_runtime_is_state_root(const char *name);

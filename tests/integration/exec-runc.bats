@@ -110,3 +110,25 @@ assert_gone() {
         assert_gone lim-w
         ! kill -0 "$(cat "$T/lim-r.pid")" 2>/dev/null
 }
+
+@test "runc: Exec, ListProcesses and an execd restart work on a runc container" {
+        xstart exr '["sleep","1000"]' "$RUNC"
+        [ "$(xstate exr)" = running ]
+        echo '{"args":["sh","-c","hostname; od -c /proc/1/cmdline | head -1; exit 7"],"env":["PATH=/bin"],"cwd":"/"}' > "$T/exr.proc"
+        run "$HELPER" --exec exr "$T/exr.proc"
+        echo "$output"
+        [ "$status" -eq 7 ]
+        [ "${lines[0]}" = wharftest ]
+        [[ "${lines[1]}" == *"s   l   e   e   p"* ]]
+        exec1 ListProcesses s exr | grep -q sleep
+        # the container outlives execd; the new execd adopts it
+        kill -9 "$(cat "$T/execd.pid")"
+        exec_start_execd
+        [ "$(xstate exr)" = running ]
+        exec1 Kill si exr 9
+        wait_stopped exr
+        [ "$(xstate exr code)" = 137 ]
+        exec1 Delete s exr
+        assert_gone exr
+        [ ! -e "$T/state/run/exec/exr" ]
+}
