@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cap-names.h"
 #include "exec-util.h"
 #include "macro.h"
 #include "runtime-oci.h"
@@ -63,8 +64,8 @@ static json_object *caps_to_json(uint64_t caps) {
         json_object *a = json_object_new_array();
 
         for (int c = 0; c < 64; c++)
-                if ((caps & (UINT64_C(1) << c)) && capability_to_name(c))
-                        json_object_array_add(a, json_object_new_string(capability_to_name(c)));
+                if ((caps & (UINT64_C(1) << c)) && cap_number_to_name(c))
+                        json_object_array_add(a, json_object_new_string(cap_number_to_name(c)));
         return a;
 }
 
