@@ -354,7 +354,8 @@ static int parse_annotations(Parser *p, json_object *a, ExecSpec *s) {
         if ((r = get_string(p, a, "org.wharf.log.path", "annotations.org.wharf.log.path", &s->log_path)) < 0 ||
             (r = get_string(p, a, "org.wharf.log.max-size", "annotations.org.wharf.log.max-size", &size)) < 0 ||
             (r = get_string(p, a, "org.wharf.log.max-file", "annotations.org.wharf.log.max-file", &files)) < 0 ||
-            (r = get_string(p, a, "org.wharf.stdin.keep-open", "annotations.org.wharf.stdin.keep-open", &keep)) < 0)
+            (r = get_string(p, a, "org.wharf.stdin.keep-open", "annotations.org.wharf.stdin.keep-open", &keep)) < 0 ||
+            (r = get_string(p, a, "org.wharf.runtime", "annotations.org.wharf.runtime", &s->runtime)) < 0)
                 return r;
         if (s->log_path && s->log_path[0] != '/')
                 return parser_fail(p, -EINVAL, "annotations: org.wharf.log.path must be absolute");

@@ -106,6 +106,11 @@ typedef struct ExecSpec {
         /* annotation org.wharf.stdin.keep-open: stdin EOF from Run does not
          * close the container's stdin (docker run -i -d, attach later) */
         bool stdin_keep_open;
+        /* annotation org.wharf.runtime ("wharf", "runc", ...; execd only) and
+         * the external OCI runtime's binary execd resolved it to (NULL: our
+         * own init); the monitor then runs that runtime on the bundle */
+        char *runtime;
+        char *runtime_path;
 } ExecSpec;
 
 /* docker's default capability set */
