@@ -92,16 +92,19 @@ static int link_set_up(struct nl_sock *sk, struct rtnl_link *link, int master, u
  * port flags are changed by RTM_SETLINK in the AF_BRIDGE family (the
  * kernel's br_setlink); RTM_NEWLINK, libnl's default, would ignore them. */
 static int link_set_hairpin(struct nl_sock *sk, struct rtnl_link *port) {
-        _cleanup_(rtnl_link_putp) struct rtnl_link *change = rtnl_link_alloc();
+        _cleanup_(rtnl_link_putp) struct rtnl_link *orig = rtnl_link_alloc(), *change = rtnl_link_alloc();
         struct nl_msg *msg = NULL;
         int r;
 
-        if (!change)
+        if (!orig || !change)
                 return -ENOMEM;
+        /* libnl wants the same family on both (and asserts otherwise) */
+        rtnl_link_set_ifindex(orig, rtnl_link_get_ifindex(port));
+        rtnl_link_set_family(orig, AF_BRIDGE);
         rtnl_link_set_family(change, AF_BRIDGE);
         r = rtnl_link_bridge_set_flags(change, RTNL_BRIDGE_HAIRPIN_MODE);
         if (r >= 0)
-                r = rtnl_link_build_change_request(port, change, 0, &msg);
+                r = rtnl_link_build_change_request(orig, change, 0, &msg);
         if (r < 0)
                 return errno_from_nl(r);
         nlmsg_hdr(msg)->nlmsg_type = RTM_SETLINK;
