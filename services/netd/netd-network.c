@@ -115,7 +115,10 @@ int manager_nft_sync(Manager *m, char **ret_error) {
         if (r < 0)
                 return r;
         log_debug("nft script:\n%s", script);
-        return nft_script_run(script, ret_error);
+        r = nft_script_run(script, ret_error);
+        if (r >= 0)
+                m->nft_stale = false;
+        return r;
 }
 
 static void nft_sync_logged(Manager *m) {
@@ -145,6 +148,8 @@ static int network_bridge_up(Manager *m, Network *n, sd_bus_error *error) {
                         log_warning_errno(-errno, "Failed to enable IPv4 forwarding: %m");
         }
         n->bridge_ready = true;
+        /* its masquerade and isolation rules are not in the table yet */
+        m->nft_stale = true;
         if (!n->predefined)
                 (void) dns_network_start(m, n);
         return 0;
@@ -219,7 +224,7 @@ int manager_remove_sandbox_network(Manager *m, const char *id) {
 int manager_sandbox_commit(Manager *m, Creation *c, char **ret_error) {
         int r = 0;
 
-        if (c->rec && c->rec->n_ports > 0)
+        if ((c->rec && c->rec->n_ports > 0) || m->nft_stale)
                 r = manager_nft_sync(m, ret_error);
         return r;
 }
