@@ -15,6 +15,7 @@
 #include "bus-errors.h"
 #include "exec-util.h"
 #include "execd.h"
+#include "runtime-oci.h"
 #include "fs-util.h"
 #include "log.h"
 #include "monitor-proto.h"
@@ -570,6 +571,9 @@ int manager_recover(Manager *m) {
                 int r;
 
                 if (de->d_type != DT_DIR || !container_id_is_valid(de->d_name))
+                        continue;
+                /* RUN/exec/runc: an external runtime's own state, not a container */
+                if (oci_runtime_is_state_root(de->d_name))
                         continue;
                 r = container_new(m, de->d_name, &c);
                 if (r < 0)

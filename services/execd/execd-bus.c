@@ -6,7 +6,9 @@
 #include "bus-errors.h"
 #include "config.h"
 #include "execd.h"
+#include "runtime-oci.h"
 #include "fs-util.h"
+#include "daemon.h"
 #include "log.h"
 #include "seccomp-bpf.h"
 
@@ -36,6 +38,8 @@ static int method_run(sd_bus_message *message, void *userdata, sd_bus_error *err
 
         if (!container_id_is_valid(id))
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Invalid container id: %s", id);
+        if (oci_runtime_is_state_root(id))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Invalid container id: %s (a runtime's state)", id);
         if (manager_get_container(m, id))
                 return sd_bus_error_setf(error, WHARF_ERROR_NAME_IN_USE, "Container %s exists already", id);
 
@@ -57,10 +61,29 @@ static int method_run(sd_bus_message *message, void *userdata, sd_bus_error *err
                                                  why ?: strerror(-r));
         }
 
+        /* --runtime: the same bundle, run by an external OCI runtime */
+        _cleanup_(freep) char *oci_json = NULL;
+        r = oci_runtime_resolve(spec.runtime, &spec.runtime_path);
+        if (r == -EINVAL)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "unknown or invalid runtime name: %s",
+                                         spec.runtime);
+        if (r < 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "runtime %s: not installed", spec.runtime);
+        if (spec.runtime_path) {
+                if (spec.terminal)
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_NOT_SUPPORTED,
+                                                 "runtime %s: a terminal is not supported yet", spec.runtime);
+                if (!spec.cgroups_path && asprintf(&spec.cgroups_path, "wharf/%s", id) < 0)
+                        return -ENOMEM;
+                r = oci_spec_complete(json, &spec, spec.cgroups_path, &oci_json);
+                if (r < 0)
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Invalid spec: %s", strerror(-r));
+        }
+
         r = container_new(m, id, &c);
         if (r < 0)
                 return r;
-        r = container_start(c, &spec, json, stdio, message);
+        r = container_start(c, &spec, oci_json ?: json, stdio, message);
         if (r < 0) {
                 if (r != -EEXIST)
                         (void) rm_rf(c->dir);
@@ -383,14 +406,9 @@ static int method_get_state(sd_bus_message *message, void *userdata, sd_bus_erro
                                           container_oom_killed(c), started, finished);
 }
 
-static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
-        return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
-}
-
 const sd_bus_vtable exec_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Version", "s", bus_property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_METHOD_WITH_ARGS("Run",
                                 SD_BUS_ARGS("s", id, "s", spec, "h", stdin, "h", stdout, "h", stderr),
                                 SD_BUS_RESULT("u", pid),

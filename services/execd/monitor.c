@@ -27,6 +27,7 @@
 #include "fs-util.h"
 #include "monitor-io.h"
 #include "monitor-linux.h"
+#include "monitor-oci.h"
 
 #define MAX_CONFIG_SIZE (16u * 1024u * 1024u)
 #define CONNS_MAX 32
@@ -41,6 +42,7 @@ typedef struct Exec {
 
 static struct {
         const char *id;
+        char *bundle;           /* absolute state directory: the OCI bundle */
         ExecSpec spec;
         Cgroup cgroup;
         int dirfd, listen_fd, sigfd, own_pidns;
@@ -365,6 +367,10 @@ static void init_exited(int status) {
         session_drain(&M.init);
         if (M.cgroup.ops && M.cgroup.ops->oom_kills(&M.cgroup, &ooms) >= 0 && ooms > 0)
                 write_state_file(MONITOR_OOM_FILE, "1\n");
+        /* before anyone hears of the exit: a Delete then finds nothing of
+         * the runtime's (state, cgroups of controllers we do not manage) */
+        if (M.spec.runtime_path)
+                oci_delete(M.spec.runtime_path, M.bundle, M.id);
         snprintf(text, sizeof(text), "%d\n", m.code);
         write_state_file(MONITOR_EXIT_FILE, text);
         send_message(MONITOR_FD_SYNC, &m, -EBADF);
@@ -500,12 +506,52 @@ static void cleanup_cgroup(void) {
         cgroup_done(&M.cgroup);
 }
 
+/* An external OCI runtime creates and starts the container; its init is
+ * then our child like our own. The cgroup it made (same path rules as ours:
+ * linux.cgroupsPath below the runtime's own cgroup, which is ours) is
+ * recorded for execd's Pause/Stats/ListProcesses and our Exec. */
+static int start_oci(const char *cgroup_path, const int stdio[3], int errfd, pid_t *ret_pid) {
+        MonitorMessage failure = {};
+        pid_t pid;
+
+        if (oci_create(M.spec.runtime_path, M.bundle, M.id, stdio, errfd, &pid, &failure) < 0)
+                goto fail;
+        M.init_pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+        if (M.init_pidfd < 0) {
+                oci_failure_from_text("pidfd_open of the container init failed", &failure);
+                goto fail;
+        }
+        if (cgroup_create(&M.cgroup, cgroup_path) >= 0) {
+                _cleanup_(freep) char *saved = NULL;
+                if (cgroup_save(&M.cgroup, &saved) >= 0)
+                        write_state_file(MONITOR_CGROUP_FILE, saved);
+        } else
+                cgroup_done(&M.cgroup);
+        if (oci_start(M.spec.runtime_path, M.bundle, M.id, &failure) < 0)
+                goto fail;
+        *ret_pid = pid;
+        return 0;
+
+fail:
+        /* clean first: the failure's receiver may look for leftovers at once */
+        M.init_pidfd = safe_close(M.init_pidfd);
+        oci_delete(M.spec.runtime_path, M.bundle, M.id);
+        /* reap what the runtime left to us */
+        while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+                ;
+        cleanup_cgroup();
+        (void) unlinkat(M.dirfd, MONITOR_CONTROL_SOCKET, 0);
+        send_message(MONITOR_FD_SYNC, &failure, -EBADF);
+        return -1;
+}
+
 int main(int argc, char *argv[]) {
         int sock[2], ctr_in[2] = { -EBADF, -EBADF }, ctr_out[2] = { -EBADF, -EBADF },
             ctr_err[2] = { -EBADF, -EBADF }, master = -EBADF, cgroup_fd = -EBADF, r;
         unsigned long flags = CLONE_NEWNS;
         MonitorMessage failure = {};
         _cleanup_(freep) char *cgroup_path = NULL, *what = NULL;
+        bool cgroup_ns = false;
         char text[64];
         sigset_t mask;
         pid_t pid;
@@ -544,6 +590,13 @@ int main(int argc, char *argv[]) {
                 r = asprintf(&cgroup_path, "wharf/%s", M.id);
         if (!cgroup_path)
                 return fail(ENOMEM, "cgroup");
+        if (M.spec.runtime_path) {
+                /* the external runtime makes the cgroup and the namespaces */
+                M.bundle = realpath(argv[2], NULL);
+                if (!M.bundle)
+                        return fail(errno, "bundle");
+                goto pipes;
+        }
         r = cgroup_create(&M.cgroup, cgroup_path);
         if (r < 0) {
                 cleanup_cgroup();
@@ -573,8 +626,10 @@ int main(int argc, char *argv[]) {
         if (M.spec.ns_path[NAMESPACE_MOUNT])
                 flags &= ~CLONE_NEWNS;
         /* a cgroup ns is rooted where its creator is: made inside, by the init */
-        bool cgroup_ns = flags & CLONE_NEWCGROUP;
+        cgroup_ns = flags & CLONE_NEWCGROUP;
         flags &= ~CLONE_NEWCGROUP;
+
+pipes:
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0 ||
             (!M.spec.terminal && (pipe2(ctr_in, O_CLOEXEC) < 0 || pipe2(ctr_out, O_CLOEXEC) < 0 ||
@@ -595,6 +650,17 @@ int main(int argc, char *argv[]) {
         sigaddset(&mask, SIGCHLD);
         (void) sigprocmask(SIG_BLOCK, &mask, NULL);
 
+        if (M.spec.runtime_path) {
+                r = start_oci(cgroup_path, (int[]) { ctr_in[0], ctr_out[1], ctr_err[1] }, ctr_err[0], &pid);
+                close(sock[0]);
+                close(sock[1]);
+                safe_close(ctr_in[0]);
+                safe_close(ctr_out[1]);
+                safe_close(ctr_err[1]);
+                if (r < 0)
+                        return 1;
+                goto started;
+        }
         pid = clone_child(flags, &M.init_pidfd, cgroup_fd);
         if (pid < 0 && cgroup_fd >= 0) {
                 /* CLONE_INTO_CGROUP refused (old kernel): the child moves itself */
@@ -632,6 +698,7 @@ int main(int argc, char *argv[]) {
                 (void) unlinkat(M.dirfd, MONITOR_CONTROL_SOCKET, 0);
                 return 1;
         }
+started:
         M.init_pid = pid;
 
         snprintf(text, sizeof(text), "monitor=%d\ninit=%d\n", (int) getpid(), (int) pid);

@@ -70,6 +70,8 @@ void exec_spec_done(ExecSpec *s) {
         free(s->seccomp_bpf);
         free(s->seccomp_json);
         free(s->log_path);
+        free(s->runtime);
+        free(s->runtime_path);
         *s = (ExecSpec) {};
 }
 
@@ -82,6 +84,7 @@ enum {
         TAG_MASKED = 'k', TAG_READONLY_PATH = 'K', TAG_TERMINAL = 'T', TAG_RLIMIT = 'l',
         TAG_RESOURCE = 'x', TAG_CGROUPS_PATH = 'P', TAG_SECCOMP = 'X', TAG_LOG_PATH = 'L',
         TAG_LOG_SIZE = 'z', TAG_LOG_FILES = 'Z', TAG_KEEP_STDIN = 'I',
+        TAG_RUNTIME_PATH = 'E',
 };
 
 /* linux.resources as "name=value" records */
@@ -218,6 +221,8 @@ int exec_spec_serialize(const ExecSpec *s, char **ret, size_t *ret_size) {
         }
         if (s->stdin_keep_open)
                 put(&b, TAG_KEEP_STDIN, "1");
+        if (s->runtime_path)
+                put(&b, TAG_RUNTIME_PATH, "%s", s->runtime_path);
 
         if (b.error < 0) {
                 free(b.data);
@@ -328,6 +333,9 @@ static int deserialize_record(ExecSpec *s, char tag, const char *v) {
                 break;
         case TAG_LOG_PATH:
                 field = &s->log_path;
+                break;
+        case TAG_RUNTIME_PATH:
+                field = &s->runtime_path;
                 break;
         case TAG_LOG_SIZE:
                 s->log_max_size = strtoull(v, &end, 10);

@@ -106,6 +106,11 @@ typedef struct ExecSpec {
         /* annotation org.wharf.stdin.keep-open: stdin EOF from Run does not
          * close the container's stdin (docker run -i -d, attach later) */
         bool stdin_keep_open;
+        /* annotation org.wharf.runtime ("wharf", "runc", ...; execd only) and
+         * the external OCI runtime's binary execd resolved it to (NULL: our
+         * own init); the monitor then runs that runtime on the bundle */
+        char *runtime;
+        char *runtime_path;
 } ExecSpec;
 
 /* docker's default capability set */
@@ -128,8 +133,6 @@ int rlimit_from_name(const char *name);
 int exec_spec_serialize(const ExecSpec *s, char **ret, size_t *ret_size);
 int exec_spec_deserialize(const char *buf, size_t size, ExecSpec *ret);
 
-/* "CAP_CHOWN" -> 0; -EINVAL if unknown */
-int capability_from_name(const char *name);
 
 /* mount options ("ro", "nosuid", "mode=755", ...) to MS_* flags and data */
 int mount_options_parse(char * const *options, unsigned long *ret_flags, char **ret_data);

@@ -79,7 +79,7 @@ int graph_mkdtemp(Graph *g, const char *prefix, char **ret) {
         return 0;
 }
 
-int graph_discard(Graph *g, const char *path) {
+int graph_discard_then(Graph *g, const char *path, GraphDoneFunc done, void *userdata) {
         _cleanup_(freep) char *trash = NULL;
         int r;
 
@@ -92,13 +92,22 @@ int graph_discard(Graph *g, const char *path) {
         if (rename(path, target) < 0) {
                 r = errno == ENOENT ? 0 : -errno;
                 (void) rmdir(trash);
+                if (r >= 0 && done)
+                        done(userdata);
                 return r;
         }
         if (g->remove) {
-                g->remove(g, TAKE_PTR(trash), g->remove_userdata);
+                g->remove(g, TAKE_PTR(trash), done, userdata, g->remove_userdata);
                 return 0;
         }
-        return rm_rf(trash);
+        r = rm_rf(trash);
+        if (r >= 0 && done)
+                done(userdata);
+        return r;
+}
+
+int graph_discard(Graph *g, const char *path) {
+        return graph_discard_then(g, path, NULL, NULL);
 }
 
 const char *graph_id_hex(const char *id) {

@@ -19,7 +19,9 @@ typedef struct Graph Graph;
 
 /* Removes a tree already moved out of sight (into tmp/); graphd does it in a
  * child process so a big layer never stalls the event loop. */
-typedef void (*GraphRemoveFunc)(Graph *g, char *path, void *userdata);
+typedef void (*GraphDoneFunc)(void *userdata);
+/* Takes path; calls done(done_userdata), if given, once the tree is gone. */
+typedef void (*GraphRemoveFunc)(Graph *g, char *path, GraphDoneFunc done, void *done_userdata, void *userdata);
 
 struct Graph {
         char *root;           /* ROOT/graph */
@@ -45,6 +47,9 @@ int graph_mkdtemp(Graph *g, const char *prefix, char **ret);
 /* Move path below tmp/ at once (it disappears atomically), then remove it:
  * through g->remove when set, else right away. */
 int graph_discard(Graph *g, const char *path);
+/* The same, then done(userdata) once the tree is really gone (at once when
+ * there was nothing to remove). Not called when it fails (< 0). */
+int graph_discard_then(Graph *g, const char *path, GraphDoneFunc done, void *userdata);
 
 /* "sha256:<hex>" or "<hex>" (64) -> hex part, else NULL */
 const char *graph_id_hex(const char *id);

@@ -37,6 +37,7 @@ Ingest *ingest_free(Ingest *i) {
         safe_close(i->report_fd);
         free(i->media_type);
         free(i->dir);
+        free(i->failure);
         free(i);
         return NULL;
 }
@@ -128,6 +129,20 @@ static char *ingest_publish(Ingest *i, const LayerUnpackResult *res) {
         return message;
 }
 
+/* A failed ingest answers only once its tree is gone, so that a failed pull
+ * leaves nothing behind in the store by the time the client hears of it. */
+static void ingest_on_discarded(void *userdata) {
+        Ingest *i = userdata;
+        Manager *m = i->manager;
+        int r;
+
+        r = ingest_emit_done(i, i->failure);
+        if (r < 0)
+                log_warning_errno(r, "Failed to emit IngestDone for ingest %u: %m", i->id);
+        ingest_free(i);
+        manager_dispatch_ingests(m);
+}
+
 static int ingest_on_exit(sd_event_source *s, const siginfo_t *si, void *userdata) {
         _cleanup_(ingest_freep) Ingest *i = userdata;
         _cleanup_(freep) char *message = NULL;
@@ -150,12 +165,18 @@ static int ingest_on_exit(sd_event_source *s, const siginfo_t *si, void *userdat
 
         if (r >= 0)
                 message = ingest_publish(i, &res);
-        else
-                (void) graph_discard(m->graph, i->dir);
 
         if (message)
                 log_warning("Ingest %u of layer %s (blob %s) failed: %s", i->id, i->chain_id,
                             i->blob_digest, message);
+        if (r < 0) {
+                i->failure = TAKE_PTR(message);
+                if (graph_discard_then(m->graph, i->dir, ingest_on_discarded, i) >= 0) {
+                        TAKE_PTR(i); /* ingest_on_discarded answers and frees it */
+                        return 0;
+                }
+                message = TAKE_PTR(i->failure);
+        }
         else
                 log_info("Layer %s ingested: %" PRIu64 " bytes compressed, %" PRIu64 " bytes unpacked.",
                          i->chain_id, res.compressed_size, res.unpacked_size);

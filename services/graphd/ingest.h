@@ -32,6 +32,7 @@ struct Ingest {
         pid_t pid;
         sd_event_source *child_source;
         char *dir;                /* tmp/ingest-XXXXXX, holds diff/ */
+        char *failure;            /* the IngestDone error, while the failed tree is removed */
 };
 
 /* Queue an ingest; *ret_fd is the write end for the caller. */

@@ -19,6 +19,8 @@ struct Remover {
         char *path;
         pid_t pid;
         sd_event_source *source;
+        GraphDoneFunc done;
+        void *done_userdata;
 };
 
 static Remover *remover_free(Remover *r) {
@@ -38,16 +40,21 @@ static Remover *remover_free(Remover *r) {
 static int remover_on_exit(sd_event_source *s, const siginfo_t *si, void *userdata) {
         Remover *r = userdata;
 
+        GraphDoneFunc done = r->done;
+        void *done_userdata = r->done_userdata;
+
         if (si->si_code != CLD_EXITED || si->si_status != 0)
                 log_warning("Removing %s failed; it goes at the next start.", r->path);
         remover_free(r);
+        if (done)
+                done(done_userdata);
         return 0;
 }
 
 /* Trees moved into tmp/ are removed by a child: a big layer must not stall
  * the event loop. The child exiting early is harmless: tmp/ is emptied at
  * every start. */
-static void manager_remove_tree(Graph *g, char *path, void *userdata) {
+static void manager_remove_tree(Graph *g, char *path, GraphDoneFunc done, void *done_userdata, void *userdata) {
         Manager *m = userdata;
         Remover *r;
         pid_t pid;
@@ -72,16 +79,22 @@ static void manager_remove_tree(Graph *g, char *path, void *userdata) {
         r->manager = m;
         r->path = path;
         r->pid = pid;
+        r->done = done;
+        r->done_userdata = done_userdata;
         r->next = m->removers;
         m->removers = r;
         if (sd_event_add_child(m->event, &r->source, pid, WEXITED, remover_on_exit, r) < 0) {
                 (void) waitpid(pid, NULL, 0);
                 remover_free(r);
+                if (done)
+                        done(done_userdata);
         }
         return;
 sync:
         (void) rm_rf(path);
         free(path);
+        if (done)
+                done(done_userdata);
 }
 
 int manager_new(const char *root, const char *run, Manager **ret) {

@@ -86,6 +86,32 @@ static int link_set_up(struct nl_sock *sk, struct rtnl_link *link, int master, u
         return errno_from_nl(r);
 }
 
+/* Hairpin mode on a bridge port, as docker sets it: a packet may leave
+ * through the port it came in by (a container reaching its own published
+ * port through a host address, when the bridge itself filters). Bridge
+ * port flags are changed by RTM_SETLINK in the AF_BRIDGE family (the
+ * kernel's br_setlink); RTM_NEWLINK, libnl's default, would ignore them. */
+static int link_set_hairpin(struct nl_sock *sk, struct rtnl_link *port) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *orig = rtnl_link_alloc(), *change = rtnl_link_alloc();
+        struct nl_msg *msg = NULL;
+        int r;
+
+        if (!orig || !change)
+                return -ENOMEM;
+        /* libnl wants the same family on both (and asserts otherwise) */
+        rtnl_link_set_ifindex(orig, rtnl_link_get_ifindex(port));
+        rtnl_link_set_family(orig, AF_BRIDGE);
+        rtnl_link_set_family(change, AF_BRIDGE);
+        r = rtnl_link_bridge_set_flags(change, RTNL_BRIDGE_HAIRPIN_MODE);
+        if (r >= 0)
+                r = rtnl_link_build_change_request(orig, change, 0, &msg);
+        if (r < 0)
+                return errno_from_nl(r);
+        nlmsg_hdr(msg)->nlmsg_type = RTM_SETLINK;
+        r = nl_send_sync(sk, msg);      /* frees msg */
+        return errno_from_nl(r);
+}
+
 static int sysctl_write(const char *path, const char *value) {
         _cleanup_(closep) int fd = open(path, O_WRONLY | O_CLOEXEC);
 
@@ -317,6 +343,10 @@ int link_veth_setup(const VethConfig *cfg, int host_nsfd, int sandbox_nsfd, cons
         if (r < 0)
                 return errno_from_nl(r);
         r = link_set_up(hsk, host, rtnl_link_get_ifindex(br), cfg->mtu, NULL);
+        if (r < 0)
+                return r;
+        STEP("set hairpin mode on the bridge port");
+        r = link_set_hairpin(hsk, host);
         if (r < 0)
                 return r;
         STEP("return to the sandbox's network namespace");

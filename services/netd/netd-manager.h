@@ -59,6 +59,7 @@ struct Manager {
         Network *networks;
         SandboxRec *sandboxes;
         void *dns;              /* DnsServer*, dns.c */
+        bool nft_stale;         /* a bridge came up since the table was last written */
 };
 
 int manager_new(const char *root, const char *run, Manager **ret);

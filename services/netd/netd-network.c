@@ -115,7 +115,10 @@ int manager_nft_sync(Manager *m, char **ret_error) {
         if (r < 0)
                 return r;
         log_debug("nft script:\n%s", script);
-        return nft_script_run(script, ret_error);
+        r = nft_script_run(script, ret_error);
+        if (r >= 0)
+                m->nft_stale = false;
+        return r;
 }
 
 static void nft_sync_logged(Manager *m) {
@@ -145,6 +148,8 @@ static int network_bridge_up(Manager *m, Network *n, sd_bus_error *error) {
                         log_warning_errno(-errno, "Failed to enable IPv4 forwarding: %m");
         }
         n->bridge_ready = true;
+        /* its masquerade and isolation rules are not in the table yet */
+        m->nft_stale = true;
         if (!n->predefined)
                 (void) dns_network_start(m, n);
         return 0;
@@ -219,7 +224,7 @@ int manager_remove_sandbox_network(Manager *m, const char *id) {
 int manager_sandbox_commit(Manager *m, Creation *c, char **ret_error) {
         int r = 0;
 
-        if (c->rec && c->rec->n_ports > 0)
+        if ((c->rec && c->rec->n_ports > 0) || m->nft_stale)
                 r = manager_nft_sync(m, ret_error);
         return r;
 }
@@ -411,6 +416,36 @@ static int ports_add(SandboxRec *rec, json_object *bindings, sd_bus_error *error
         return 0;
 }
 
+/* The further networks of a sandbox, made at start: options' "Connect",
+ * a list of {"Network", "Aliases", "IPAddress"} (connects of a container
+ * that was not running, which docker applies at its next start). */
+static int connect_add(Manager *m, SandboxRec *rec, json_object *o, Creation *c, sd_bus_error *error) {
+        json_object *l;
+        int r;
+
+        if (!json_object_object_get_ex(o, "Connect", &l))
+                return 0;
+        if (!json_object_is_type(l, json_type_array))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "option Connect must be a list");
+        for (size_t i = 0; i < json_object_array_length(l); i++) {
+                json_object *e = json_object_array_get_idx(l, i);
+                _cleanup_(strv_freep) char **aliases = NULL;
+                const char *ref = json_str(e, "Network");
+                Network *n = manager_find_network(m, ref);
+
+                if (!n)
+                        return sd_bus_error_setf(error, WHARF_ERROR_NO_SUCH_NETWORK, "network %s not found",
+                                                 strempty(ref));
+                r = json_strv(e, "Aliases", &aliases);
+                if (r < 0)
+                        return r;
+                r = endpoint_add(m, rec, n, json_str(e, "IPAddress"), NULL, aliases, &c->veths, &c->n_veths, error);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int manager_sandbox_prepare(Manager *m, Creation *c, const char *mode, const char *options, sd_bus_error *error) {
         _cleanup_(json_object_putp) json_object *o = NULL;
         _cleanup_(sandbox_rec_freep) SandboxRec *rec = NULL;
@@ -461,7 +496,11 @@ int manager_sandbox_prepare(Manager *m, Creation *c, const char *mode, const cha
 
         r = endpoint_add(m, rec, n, json_str(o, "IPAddress"), json_str(o, "MacAddress"), aliases,
                          &c->veths, &c->n_veths, error);
-        if (r >= 0 && json_object_object_get_ex(o, "PortBindings", &bindings))
+        if (r >= 0)
+                r = connect_add(m, rec, o, c, error);
+        /* as docker: a container on an internal network publishes nothing
+         * (the bindings are accepted and ignored, `port` shows none) */
+        if (r >= 0 && !n->internal && json_object_object_get_ex(o, "PortBindings", &bindings))
                 r = ports_add(rec, bindings, error);
         if (r >= 0) {
                 r = store_save_sandbox(m->sandboxes_dir, rec);

@@ -74,17 +74,27 @@ int nft_script_build(const char *table, const NftNetwork *nets, size_t n_nets,
                 fprintf(f, "\t\tip saddr %s oifname != \"%s\" masquerade\n",
                         cidr_format(nets[i].subnet, sub), nets[i].bridge);
                 fprintf(f, "\t\tip saddr 127.0.0.0/8 oifname \"%s\" masquerade\n", nets[i].bridge);
+                /* hairpin: a container reaching its own or a sibling's
+                 * published port through a host address comes back on its
+                 * bridge; the answer must return through the host too */
+                fprintf(f, "\t\tip saddr %s oifname \"%s\" ct status dnat masquerade\n",
+                        sub, nets[i].bridge);
         }
         fprintf(f, "\t}\n");
 
         /* isolation: an internal network talks only within its bridge;
          * two bridges never talk to each other (docker's isolation) */
         fprintf(f, "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n");
-        for (size_t i = 0; i < n_nets; i++) {
+        for (size_t i = 0; i < n_nets; i++)
                 if (nets[i].internal) {
                         fprintf(f, "\t\tiifname \"%s\" oifname != \"%s\" drop\n", nets[i].bridge, nets[i].bridge);
                         fprintf(f, "\t\toifname \"%s\" iifname != \"%s\" drop\n", nets[i].bridge, nets[i].bridge);
                 }
+        /* a published port is reachable from every other network too
+         * (through a host address, as with docker's proxy) */
+        if (n_ports > 0)
+                fprintf(f, "\t\tct status dnat accept\n");
+        for (size_t i = 0; i < n_nets; i++) {
                 for (size_t j = 0; j < n_nets; j++)
                         if (j != i)
                                 fprintf(f, "\t\tiifname \"%s\" oifname \"%s\" drop\n",

@@ -10,6 +10,7 @@
 #include "image-ops.h"
 #include "image.h"
 #include "lifecycle.h"
+#include "daemon.h"
 #include "log.h"
 #include "network.h"
 #include "login.h"
@@ -320,14 +321,9 @@ static int method_list_containers(sd_bus_message *message, void *userdata, sd_bu
         return sd_bus_send(NULL, reply, NULL);
 }
 
-static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
-        return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
-}
-
 const sd_bus_vtable engine_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Version", "s", bus_property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_METHOD_WITH_NAMES("Pull", "sa{sv}", SD_BUS_PARAM(reference) SD_BUS_PARAM(options),
                                  "uo", SD_BUS_PARAM(job_id) SD_BUS_PARAM(job_path),
                                  method_pull, SD_BUS_VTABLE_UNPRIVILEGED),

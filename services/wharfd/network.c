@@ -100,6 +100,129 @@ static const char *json_str(json_object *o, const char *key) {
                 json_object_get_string(v) : NULL;
 }
 
+/* Connects and disconnects, recorded in network.json so that they hold
+ * across restarts and apply to a container that does not run (docker
+ * connects a created or exited container at its next start):
+ *   "Connect": [{"Network": NAME, "Aliases": [...], "IPAddress": IP}, ...]
+ *   "PrimaryDisconnected": true   (the --network one was disconnected) */
+
+static bool mode_is_shared(const char *mode) {
+        return streq_ptr(mode, "none") || streq_ptr(mode, "host") || startswith(strempty(mode), "container:");
+}
+
+/* Does the primary mode name this network (by name, id or id prefix)? */
+static bool mode_is_network(const char *mode, const char *name, const char *id) {
+        if (isempty(mode) || mode_is_shared(mode))
+                return false;
+        if (streq(mode, "default"))
+                mode = "bridge";
+        return streq(mode, name) || (id && startswith(id, mode));
+}
+
+static int attach_find(json_object *cfg, const char *name) {
+        json_object *l;
+
+        if (!json_object_object_get_ex(cfg, "Connect", &l) || !json_object_is_type(l, json_type_array))
+                return -ENOENT;
+        for (size_t i = 0; i < json_object_array_length(l); i++)
+                if (streq_ptr(json_str(json_object_array_get_idx(l, i), "Network"), name))
+                        return (int) i;
+        return -ENOENT;
+}
+
+static bool primary_disconnected(json_object *cfg) {
+        json_object *v;
+        return json_object_object_get_ex(cfg, "PrimaryDisconnected", &v) && json_object_get_boolean(v);
+}
+
+static int config_store(Manager *m, const char *id, json_object *cfg) {
+        _cleanup_(freep) char *p = container_file(m, id, "network.json");
+        const char *s = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PLAIN);
+        return p ? write_file_atomic(p, s, strlen(s), 0644) : -ENOMEM;
+}
+
+/* Records a connect; -EEXIST when the container is on that network already. */
+static int attach_record(Manager *m, const Container *c, const char *name, const char *id, const char *options) {
+        _cleanup_(json_object_putp) json_object *cfg = config_load(m, c->id), *opts = NULL;
+        json_object *l, *e, *v;
+
+        if (!cfg)
+                return -ENOMEM;
+        if (attach_find(cfg, name) >= 0 ||
+            (mode_is_network(c->network_mode ?: m->config.default_network, name, id) && !primary_disconnected(cfg)))
+                return -EEXIST;
+        if (!json_object_object_get_ex(cfg, "Connect", &l) || !json_object_is_type(l, json_type_array)) {
+                l = json_object_new_array();
+                json_object_object_add(cfg, "Connect", l);
+        }
+        opts = json_tokener_parse(isempty(options) ? "{}" : options);
+        e = json_object_new_object();
+        json_object_object_add(e, "Network", json_object_new_string(name));
+        if (opts && json_object_object_get_ex(opts, "Aliases", &v))
+                json_object_object_add(e, "Aliases", json_object_get(v));
+        if (json_str(opts, "IPAddress"))
+                json_object_object_add(e, "IPAddress", json_object_new_string(json_str(opts, "IPAddress")));
+        json_object_array_add(l, e);
+        return config_store(m, c->id, cfg);
+}
+
+/* Records a disconnect; -ENOENT when the container is not on that network. */
+static int attach_forget(Manager *m, const Container *c, const char *name, const char *id) {
+        _cleanup_(json_object_putp) json_object *cfg = config_load(m, c->id);
+        json_object *l;
+        int i;
+
+        if (!cfg)
+                return -ENOMEM;
+        i = attach_find(cfg, name);
+        if (i >= 0) {
+                json_object_object_get_ex(cfg, "Connect", &l);
+                json_object_array_del_idx(l, i, 1);
+        } else if (mode_is_network(c->network_mode ?: m->config.default_network, name, id) && !primary_disconnected(cfg))
+                json_object_object_add(cfg, "PrimaryDisconnected", json_object_new_boolean(true));
+        else
+                return -ENOENT;
+        return config_store(m, c->id, cfg);
+}
+
+/* Adds the recorded connects to the options of CreateSandboxWithOptions.
+ * With the primary network disconnected, the first connect takes its place
+ * (*mode changes; returns 1: the primary's own address options do not
+ * apply), or, with none left, the container gets mode "none". */
+static int attach_apply(json_object *cfg, json_object *o, char **mode) {
+        _cleanup_(json_object_putp) json_object *rest = json_object_new_array();
+        json_object *l = NULL, *first = NULL, *v;
+        size_t start = 0;
+        char *n;
+
+        if (!rest)
+                return -ENOMEM;
+        if (mode_is_shared(*mode))
+                return 0;
+        if (!json_object_object_get_ex(cfg, "Connect", &l) || !json_object_is_type(l, json_type_array))
+                l = NULL;
+        if (primary_disconnected(cfg)) {
+                first = l && json_object_array_length(l) > 0 ? json_object_array_get_idx(l, 0) : NULL;
+                n = strdup(first ? strempty(json_str(first, "Network")) : "none");
+                if (!n)
+                        return -ENOMEM;
+                free(*mode);
+                *mode = n;
+                start = 1;
+        }
+        for (size_t i = start; l && i < json_object_array_length(l); i++)
+                json_object_array_add(rest, json_object_get(json_object_array_get_idx(l, i)));
+        if (json_object_array_length(rest) > 0)
+                json_object_object_add(o, "Connect", json_object_get(rest));
+        if (!first)
+                return 0;
+        if (json_str(first, "IPAddress"))
+                json_object_object_add(o, "IPAddress", json_object_new_string(json_str(first, "IPAddress")));
+        if (json_object_object_get_ex(first, "Aliases", &v))
+                json_object_object_add(o, "Aliases", json_object_get(v));
+        return 1;
+}
+
 /* Sandbox */
 
 int network_sandbox_create(Manager *m, const Container *c, sd_bus_message_handler_t callback, void *userdata,
@@ -107,6 +230,7 @@ int network_sandbox_create(Manager *m, const Container *c, sd_bus_message_handle
         _cleanup_(json_object_putp) json_object *cfg = config_load(m, c->id), *o = json_object_new_object();
         _cleanup_(freep) char *mode = NULL;
         json_object *v;
+        int r;
 
         *ret_error = NULL;
         if (!cfg || !o)
@@ -129,12 +253,18 @@ int network_sandbox_create(Manager *m, const Container *c, sd_bus_message_handle
         }
 
         json_object_object_add(o, "Name", json_object_new_string(strempty(c->name)));
+        r = attach_apply(cfg, o, &mode);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                goto call;      /* the first connect stands in for a disconnected primary */
         if (json_str(cfg, "IPAddress"))
                 json_object_object_add(o, "IPAddress", json_object_new_string(json_str(cfg, "IPAddress")));
         if (json_str(cfg, "MacAddress"))
                 json_object_object_add(o, "MacAddress", json_object_new_string(json_str(cfg, "MacAddress")));
         if (json_object_object_get_ex(cfg, "Aliases", &v))
                 json_object_object_add(o, "Aliases", json_object_get(v));
+call:
         if (json_object_object_get_ex(cfg, "PortBindings", &v))
                 json_object_object_add(o, "PortBindings", json_object_get(v));
 
@@ -300,7 +430,19 @@ typedef struct Forward {
         Manager *manager;
         sd_bus_message *request;
         char id[ID_HEX_LEN + 1];        /* connect: the container whose files follow */
+        /* connect/disconnect: the network as netd named it, recorded in
+         * network.json once netd has applied it */
+        char *network, *network_id, *options;
+        bool disconnect;
 } Forward;
+
+static void forward_free(Forward *f) {
+        sd_bus_message_unref(f->request);
+        free(f->network);
+        free(f->network_id);
+        free(f->options);
+        free(f);
+}
 
 static int on_forward_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
         Forward *f = userdata;
@@ -322,8 +464,13 @@ static int on_forward_reply(sd_bus_message *reply, void *userdata, sd_bus_error 
                 /* a connect: the container's hosts file gets the new address */
                 Container *c = NULL;
                 const char *settings;
-                if (container_find(f->manager->containers, f->id, &c) >= 0 &&
-                    sd_bus_message_read(reply, "s", &settings) >= 0) {
+                if (container_find(f->manager->containers, f->id, &c) >= 0 && f->network) {
+                        r = f->disconnect ? attach_forget(f->manager, c, f->network, f->network_id) :
+                                attach_record(f->manager, c, f->network, f->network_id, f->options);
+                        if (r < 0 && r != -EEXIST && r != -ENOENT)
+                                log_warning_errno(r, "Failed to record the networks of %s: %m", c->id);
+                }
+                if (c && !f->disconnect && sd_bus_message_read(reply, "s", &settings) >= 0) {
                         _cleanup_(json_object_putp) json_object *o = json_tokener_parse(settings);
                         (void) settings_store(f->manager, c, settings);
                         (void) etc_files_write(f->manager, c, o);
@@ -340,8 +487,7 @@ static int on_forward_reply(sd_bus_message *reply, void *userdata, sd_bus_error 
 finish:
         if (r < 0)
                 log_warning_errno(r, "Failed to answer a network call: %m");
-        sd_bus_message_unref(f->request);
-        free(f);
+        forward_free(f);
         return 0;
 }
 
@@ -356,8 +502,7 @@ static int forward_new(Manager *m, sd_bus_message *request, Forward **ret) {
 }
 
 static int forward_fail(Forward *f, int r) {
-        sd_bus_message_unref(f->request);
-        free(f);
+        forward_free(f);
         return r;
 }
 
@@ -413,7 +558,7 @@ int method_prune_networks(sd_bus_message *message, void *userdata, sd_bus_error 
         return FORWARD(userdata, message, "PruneNetworks", NULL);
 }
 
-static int find_running(Manager *m, const char *ref, Container **ret, sd_bus_error *error) {
+static int find_attachable(Manager *m, const char *ref, Container **ret, sd_bus_error *error) {
         Container *c = NULL;
         int r = container_find(m->containers, ref, &c);
 
@@ -421,49 +566,127 @@ static int find_running(Manager *m, const char *ref, Container **ret, sd_bus_err
                 return sd_bus_error_setf(error, WHARF_ERROR_AMBIGUOUS, "multiple IDs found with provided prefix: %s", ref);
         if (r < 0)
                 return sd_bus_error_setf(error, WHARF_ERROR_NO_SUCH_CONTAINER, "No such container: %s", ref);
-        if (c->status != CONTAINER_RUNNING || c->starting)
+        if (c->starting)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_NOT_SUPPORTED,
-                                         "container %s is not running: only running containers can be "
-                                         "connected or disconnected", c->id);
+                                         "container %s is starting: try again when it runs", c->id);
+        /* docker's runconfig errors */
+        if (streq_ptr(c->network_mode ?: m->config.default_network, "none"))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "container cannot be connected to multiple networks with one of the "
+                                         "networks in private (none) mode");
+        if (mode_is_shared(c->network_mode ?: m->config.default_network))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "container sharing network namespace with another container or host "
+                                         "cannot be connected to any other network");
         *ret = c;
         return 0;
 }
 
-int method_connect_network(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        Manager *m = userdata;
-        const char *ref, *network, *options;
-        Container *c;
+/* Second step of connect/disconnect: the network exists (netd's
+ * InspectNetwork answered with its Name and Id). A running container is
+ * changed by netd, then recorded; one that does not run is only recorded,
+ * and gets the change at its next start. */
+static int on_network_resolved(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        Forward *f = userdata;
+        _cleanup_(json_object_putp) json_object *o = NULL;
+        Container *c = NULL;
+        const char *json;
+        int r;
+
+        if (sd_bus_message_is_method_error(reply, NULL))
+                return on_forward_reply(reply, userdata, ret_error);
+        r = sd_bus_message_read(reply, "s", &json);
+        if (r >= 0 && (!(o = json_tokener_parse(json)) || !json_str(o, "Name") || !json_str(o, "Id")))
+                r = -EBADMSG;
+        if (r >= 0 && (!(f->network = strdup(json_str(o, "Name"))) || !(f->network_id = strdup(json_str(o, "Id")))))
+                r = -ENOMEM;
+        if (r < 0) {
+                r = sd_bus_reply_method_errorf(f->request, WHARF_ERROR_BACKEND_FAILED,
+                                               "unexpected answer from the network daemon: %s", strerror(-r));
+                goto finish;
+        }
+        if (container_find(f->manager->containers, f->id, &c) < 0) {
+                r = sd_bus_reply_method_errorf(f->request, WHARF_ERROR_NO_SUCH_CONTAINER, "No such container: %s", f->id);
+                goto finish;
+        }
+        if (c->starting) {
+                r = sd_bus_reply_method_errorf(f->request, SD_BUS_ERROR_NOT_SUPPORTED,
+                                               "container %s is starting: try again when it runs", c->id);
+                goto finish;
+        }
+        if (c->status == CONTAINER_RUNNING) {
+                r = f->disconnect ?
+                        backend_call(f->manager, BACKEND_NET, NULL, "DisconnectSandbox", BACKEND_TIMEOUT_USEC,
+                                     on_forward_reply, f, "ss", c->id, f->network) :
+                        backend_call(f->manager, BACKEND_NET, NULL, "ConnectSandbox", BACKEND_TIMEOUT_USEC,
+                                     on_forward_reply, f, "sss", c->id, f->network, f->options);
+                if (r >= 0)
+                        return 0;       /* f goes on to on_forward_reply */
+                r = sd_bus_reply_method_errorf(f->request, WHARF_ERROR_BACKEND_FAILED,
+                                               "cannot reach the network daemon: %s", strerror(-r));
+                goto finish;
+        }
+        r = f->disconnect ? attach_forget(f->manager, c, f->network, f->network_id) :
+                attach_record(f->manager, c, f->network, f->network_id, f->options);
+        if (r == -EEXIST)
+                r = sd_bus_reply_method_errorf(f->request, SD_BUS_ERROR_FILE_EXISTS,
+                                               "endpoint with name %s already exists in network %s",
+                                               strempty(c->name), f->network);
+        else if (r == -ENOENT)
+                r = sd_bus_reply_method_errorf(f->request, SD_BUS_ERROR_INVALID_ARGS,
+                                               "container %s is not connected to network %s", c->id, f->network);
+        else if (r < 0)
+                r = sd_bus_reply_method_errorf(f->request, WHARF_ERROR_BACKEND_FAILED,
+                                               "failed to record the networks of %s: %s", c->id, strerror(-r));
+        else
+                r = sd_bus_reply_method_return(f->request, NULL);
+finish:
+        if (r < 0)
+                log_warning_errno(r, "Failed to answer a network call: %m");
+        forward_free(f);
+        return 0;
+}
+
+static int attach_start(Manager *m, sd_bus_message *message, const char *ref, const char *network,
+                        const char *options, bool disconnect, sd_bus_error *error) {
+        Container *c = NULL;
         Forward *f;
         int r;
 
-        r = sd_bus_message_read(message, "sss", &ref, &network, &options);
-        if (r < 0)
-                return r;
-        r = find_running(m, ref, &c, error);
+        r = find_attachable(m, ref, &c, error);
         if (r < 0)
                 return r;
         r = forward_new(m, message, &f);
         if (r < 0)
                 return r;
         snprintf(f->id, sizeof f->id, "%s", c->id);
-        r = backend_call(m, BACKEND_NET, NULL, "ConnectSandbox", BACKEND_TIMEOUT_USEC, on_forward_reply, f,
-                         "sss", c->id, network, isempty(options) ? "{}" : options);
+        f->disconnect = disconnect;
+        f->options = strdup(isempty(options) ? "{}" : options);
+        if (!f->options)
+                return forward_fail(f, -ENOMEM);
+        r = backend_call(m, BACKEND_NET, NULL, "InspectNetwork", BACKEND_TIMEOUT_USEC, on_network_resolved, f,
+                         "s", network);
         return r < 0 ? forward_fail(f, r) : 1;
 }
 
+int method_connect_network(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        const char *ref, *network, *options;
+        int r;
+
+        r = sd_bus_message_read(message, "sss", &ref, &network, &options);
+        if (r < 0)
+                return r;
+        return attach_start(userdata, message, ref, network, options, false, error);
+}
+
 int method_disconnect_network(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        Manager *m = userdata;
         const char *ref, *network;
-        Container *c;
         int force, r;
 
         r = sd_bus_message_read(message, "ssb", &ref, &network, &force);
         if (r < 0)
                 return r;
-        r = find_running(m, ref, &c, error);
-        if (r < 0)
-                return r;
-        return FORWARD(m, message, "DisconnectSandbox", "ss", c->id, network);
+        return attach_start(userdata, message, ref, network, NULL, true, error);
 }
 
 int method_get_network_settings(sd_bus_message *message, void *userdata, sd_bus_error *error) {

@@ -16,6 +16,9 @@
 /* after graphd reports a failed layer, how long to wait for registryd's
  * reason (the better message: "unreachable" rather than "short stream") */
 #define PULL_ERROR_GRACE_USEC (2 * USEC_PER_SEC)
+/* how long a failed transfer waits for graphd's verdict on its layer (graphd
+ * answers once the failed tree is removed, so nothing is left when we do) */
+#define PULL_INGEST_WAIT_USEC (10 * USEC_PER_SEC)
 
 typedef struct PullLayer {
         Pull *pull;
@@ -453,11 +456,17 @@ int pull_start(Manager *m, Job *job, const Reference *ref, const PullOptions *op
         return 0;
 }
 
+/* registryd's words when graphd stopped reading (registryd/transfer.c):
+ * then graphd's reason is the real one */
+static bool transfer_error_is_reader_side(const char *error) {
+        return error && strstr(error, "the reader closed the stream");
+}
+
 static void pull_layer_failed(PullLayer *l) {
         Pull *p = l->pull;
 
         p->grace_event = sd_event_source_disable_unref(p->grace_event);
-        if (l->transfer_error)
+        if (l->transfer_error && !(l->ingest_error && transfer_error_is_reader_side(l->transfer_error)))
                 pull_fail(p, l->transfer_error);
         else
                 pull_failf(p, "failed to register layer %s: %s", short_hex(l->m->digest), l->ingest_error);
@@ -582,7 +591,12 @@ void pull_dispatch_transfer_done(Manager *m, uint32_t transfer_id, const char *e
                 pull_fail(l->pull, "out of memory");
                 return;
         }
-        /* registryd's reason is the one to show; graphd will fail the layer too */
+        /* graphd fails the layer too: wait for its verdict (bounded), so the
+         * pull ends only once graphd has cleaned up, and with the better reason */
+        if (l->has_ingest_id && !l->ingest_error && !l->pull->grace_event &&
+            sd_event_add_time_relative(l->pull->manager->event, &l->pull->grace_event, CLOCK_MONOTONIC,
+                                       PULL_INGEST_WAIT_USEC, 0, on_grace_timeout, l) >= 0)
+                return;
         pull_layer_failed(l);
 }
 

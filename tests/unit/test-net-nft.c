@@ -52,6 +52,14 @@ static void test_rules(void **state) {
         /* bridges isolated from each other, both ways */
         assert_non_null(strstr(s, "iifname \"wharf0\" oifname \"br-0123456789ab\" drop"));
         assert_non_null(strstr(s, "iifname \"br-0123456789ab\" oifname \"wharf0\" drop"));
+        /* hairpin: DNAT'd traffic back into its own bridge is masqueraded;
+         * published ports pass between bridges, but only after the
+         * internal networks' drops */
+        assert_non_null(strstr(s, "ip saddr 172.17.0.0/16 oifname \"wharf0\" ct status dnat masquerade"));
+        assert_non_null(strstr(s, "\t\tct status dnat accept\n"));
+        assert_true(strstr(s, "ct status dnat accept") >
+                    strstr(s, "oifname \"br-0123456789ab\" iifname != \"br-0123456789ab\" drop"));
+        assert_true(strstr(s, "ct status dnat accept") < strstr(s, "iifname \"wharf0\" oifname \"br-0123456789ab\" drop"));
 }
 
 static void test_bad_names(void **state) {
