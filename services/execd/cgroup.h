@@ -48,7 +48,7 @@ struct CgroupOps {
         /* makes the directories below each hierarchy's own cgroup */
         int (*create)(Cgroup *cg, const char *root, const char *own_cgroup_file, const char *path);
         int (*apply)(Cgroup *cg, const ExecResources *r, char **ret_what);
-        /* moves pid (0: the caller) in */
+        /* moves pid (0: the caller, which must be single-threaded) in */
         int (*enter)(Cgroup *cg, pid_t pid);
         int (*freeze)(Cgroup *cg, bool freeze);
         /* 1 frozen, 0 thawed */

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "bus-errors.h"
+#include "exec-util.h"
 #include "execd.h"
 #include "runtime-oci.h"
 #include "fs-util.h"
@@ -110,7 +111,7 @@ static void container_mark_reported(Container *c) {
         _cleanup_(freep) char *p = path_join(c->dir, MONITOR_REPORTED_FILE);
 
         if (p)
-                (void) write_file_atomic(p, "1\n", 2, 0644);
+                (void) run_file_write(p, "1\n", 2, 0644);
 }
 
 static void container_exited(Container *c, int code) {
@@ -316,7 +317,7 @@ static void container_monitor_gone(Container *c, const char *how) {
                         code = 128 + SIGKILL;
                         _cleanup_(freep) char *p = path_join(c->dir, MONITOR_EXIT_FILE);
                         if (p)
-                                (void) write_file_atomic(p, "137\n", 4, 0644);
+                                (void) run_file_write(p, "137\n", 4, 0644);
                 }
                 container_exited(c, code);
         }
@@ -379,7 +380,14 @@ static int spawn_monitor(Container *c, int fds[5], pid_t *ret) {
         }
 
         sigemptyset(&none);
-        sigfillset(&all);
+        /* only ignored signals survive execve (glibc resets the handled ones
+         * itself): naming just those saves a sigaction per signal */
+        sigemptyset(&all);
+        for (int sig = 1; sig < SIGRTMIN; sig++) {
+                struct sigaction sa;
+                if (sigaction(sig, NULL, &sa) >= 0 && sa.sa_handler == SIG_IGN)
+                        sigaddset(&all, sig);
+        }
         posix_spawn_file_actions_init(&fa);
         posix_spawnattr_init(&attr);
         for (int i = 0; i < 5; i++)
@@ -419,7 +427,7 @@ int container_start(Container *c, const ExecSpec *spec, const char *spec_json,
         config = path_join(c->dir, "config.json");
         if (!config)
                 return log_oom();
-        r = write_file_atomic(config, spec_json, strlen(spec_json), 0600);
+        r = run_file_write(config, spec_json, strlen(spec_json), 0600);
         if (r < 0)
                 return log_error_errno(r, "Failed to write %s: %m", config);
 
@@ -523,7 +531,7 @@ static int container_recover(Container *c) {
                 c->exit_unreported = true;
                 _cleanup_(freep) char *p = path_join(c->dir, MONITOR_EXIT_FILE);
                 if (p)
-                        (void) write_file_atomic(p, "137\n", 4, 0644);
+                        (void) run_file_write(p, "137\n", 4, 0644);
                 return 0;
         }
 

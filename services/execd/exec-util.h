@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define EXEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -25,3 +26,8 @@ int exec_path_lookup(const char *name, const char *path, char *buf, size_t size)
 /* docker's units.FromHumanSize (log-opt max-size): "10m", "1.5k", "100"
  * (bytes), decimal multiples k/m/g/t/p with an optional "b"/"B". */
 int log_size_parse(const char *s, uint64_t *ret);
+
+/* Writes a file under RUN atomically (temp file beside it + rename) without
+ * fsync: runtime state does not survive a reboot, so syncing it to disk only
+ * costs time (ms each on a disk-backed RUN). */
+int run_file_write(const char *path, const void *data, size_t size, mode_t mode);

@@ -582,9 +582,11 @@ static void finish_process(const ExecSpec *s, int errfd) {
 static void reset_signals(void) {
         sigset_t ss;
 
-        /* the monitor ignores SIGPIPE and SIGHUP; its container must not */
-        for (int sig = 1; sig < NSIG; sig++)
-                (void) signal(sig, SIG_DFL);
+        /* the monitor ignores SIGPIPE and SIGHUP; its container must not. It
+         * installs no handler, and only ignored signals survive execve: two
+         * calls, not one per signal. */
+        (void) signal(SIGPIPE, SIG_DFL);
+        (void) signal(SIGHUP, SIG_DFL);
         sigemptyset(&ss);
         (void) sigprocmask(SIG_SETMASK, &ss, NULL);
 }

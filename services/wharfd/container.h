@@ -67,6 +67,7 @@ struct Container {
         bool cleaning;           /* exit/remove clean-up in progress */
         bool unseen;             /* reconciliation: not (yet) found running in execd */
         bool remove_on_exit;     /* forced removal waits for the exit */
+        bool remove_after_start; /* rm -f arrived while starting: kill or drop once the start is over */
         sd_bus_message **remove_requests; /* RemoveContainer calls to answer */
         size_t n_remove_requests;
 

@@ -318,8 +318,9 @@ static void on_start_undone(Cleanup *cl, const char *error, void *userdata) {
         StartOp *s = userdata;
         Container *c = container_by_id(s->manager, s->id);
 
-        if (c && c->auto_remove) {
-                /* docker removes an AutoRemove container that failed to start */
+        if (c && (c->auto_remove || c->remove_after_start)) {
+                /* docker removes an AutoRemove container that failed to start;
+                 * a rm -f that came during the start is answered here too */
                 log_info("Removed container %s (%s).", c->id, c->name);
                 manager_drop_container(s->manager, c);
         }
@@ -339,7 +340,8 @@ static void start_undo(StartOp *s) {
                 c->starting = false;
                 c->exit_pending = false;
         }
-        cleanup_start(s->manager, s->id, s->rootfs_created, c && c->auto_remove, s->sandbox_created,
+        cleanup_start(s->manager, s->id, s->rootfs_created, c && (c->auto_remove || c->remove_after_start),
+                      s->sandbox_created,
                       s->run_called, on_start_undone, s);
 }
 
@@ -375,6 +377,8 @@ static void start_fail_errno(StartOp *s, int r, const char *what) {
         start_fail(s, SD_BUS_ERROR_FAILED, msg ?: what);
 }
 
+static int container_kill_for_removal(Manager *m, Container *c);
+
 static int on_run(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
         StartOp *s = userdata;
         const sd_bus_error *e = sd_bus_message_get_error(reply);
@@ -405,6 +409,14 @@ static int on_run(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error
         if (s->done)
                 s->done(s->manager, s->id, NULL, NULL, s->userdata);
 
+        if (c->remove_after_start) {
+                c->remove_after_start = false;
+                r = container_kill_for_removal(s->manager, c);
+                if (r < 0) {
+                        log_warning_errno(r, "Failed to kill container %s for its removal: %m", c->id);
+                        container_answer_removals(c, WHARF_ERROR_BACKEND_FAILED, "cannot kill the container");
+                }
+        }
         if (c->exit_pending) {
                 c->exit_pending = false;
                 container_handle_exit(s->manager, c, c->pending_exit_code);
@@ -649,11 +661,32 @@ static int on_kill(sd_bus_message *reply, void *userdata, sd_bus_error *ret_erro
         return 0;
 }
 
+/* SIGKILL, then the removal follows the exit (on_exit_cleaned answers the
+ * queued RemoveContainer calls). */
+static int container_kill_for_removal(Manager *m, Container *c) {
+        KillOp *k;
+        int r;
+
+        if (c->remove_on_exit)
+                return 0; /* a kill is already on its way */
+        k = calloc(1, sizeof *k);
+        if (!k)
+                return -ENOMEM;
+        k->manager = m;
+        snprintf(k->id, sizeof k->id, "%s", c->id);
+        r = backend_call(m, BACKEND_EXEC, NULL, "Kill", BACKEND_TIMEOUT_USEC, on_kill, k, "si", c->id, (int32_t) SIGKILL);
+        if (r < 0) {
+                free(k);
+                return r;
+        }
+        c->remove_on_exit = true;
+        return 0;
+}
+
 int method_remove_container(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
         const char *ref;
         Container *c = NULL;
-        KillOp *k;
         int force, r;
 
         r = sd_bus_message_read(message, "sb", &ref, &force);
@@ -662,8 +695,18 @@ int method_remove_container(sd_bus_message *message, void *userdata, sd_bus_erro
         r = container_find(m->containers, ref, &c);
         if (r < 0)
                 return reply_no_such_container(error, ref, r);
-        if (c->starting)
-                return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "container %s is starting, try again", c->id);
+        if (c->starting) {
+                if (!force)
+                        return sd_bus_error_setf(error, WHARF_ERROR_CONTAINER_RUNNING,
+                                                 "You cannot remove a running container %s. Stop the container "
+                                                 "before attempting removal or force remove", c->id);
+                /* answered once the start is over: killed and removed, or just removed */
+                r = container_queue_removal(c, message);
+                if (r < 0)
+                        return r;
+                c->remove_after_start = true;
+                return 1;
+        }
         r = lifecycle_check_remove(c, force, error);
         if (r < 0)
                 return r;
@@ -676,20 +719,11 @@ int method_remove_container(sd_bus_message *message, void *userdata, sd_bus_erro
                 r = container_queue_removal(c, message);
                 if (r < 0)
                         return r;
-                if (c->remove_on_exit)
-                        return 1; /* a kill is already on its way */
-                k = calloc(1, sizeof *k);
-                if (!k)
-                        return -ENOMEM;
-                k->manager = m;
-                snprintf(k->id, sizeof k->id, "%s", c->id);
-                r = backend_call(m, BACKEND_EXEC, NULL, "Kill", BACKEND_TIMEOUT_USEC, on_kill, k, "si", c->id, (int32_t) SIGKILL);
+                r = container_kill_for_removal(m, c);
                 if (r < 0) {
-                        free(k);
                         sd_bus_message_unref(c->remove_requests[--c->n_remove_requests]);
                         return r;
                 }
-                c->remove_on_exit = true;
                 return 1;
         }
 
