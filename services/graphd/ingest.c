@@ -163,6 +163,8 @@ static int ingest_on_exit(sd_event_source *s, const siginfo_t *si, void *userdat
         r = ingest_emit_done(i, message);
         if (r < 0)
                 log_warning_errno(r, "Failed to emit IngestDone for ingest %u: %m", i->id);
+        if (i->on_done)
+                i->on_done(i, message, i->on_done_userdata);
 
         i = ingest_free(i);
         manager_dispatch_ingests(m);
@@ -230,6 +232,8 @@ void manager_dispatch_ingests(Manager *m) {
                                 log_error_errno(r, "Failed to start ingest %u: %m", i->id);
                                 if (asprintf(&message, "cannot start unpacking: %s", strerror(-r)) >= 0)
                                         (void) ingest_emit_done(i, message);
+                                if (i->on_done)
+                                        i->on_done(i, message ?: "cannot start unpacking", i->on_done_userdata);
                                 if (i->dir)
                                         (void) graph_discard(m->graph, i->dir);
                                 if (i->pid > 0) {
