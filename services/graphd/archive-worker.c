@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -1002,6 +1003,8 @@ int archive_worker_spawn(ArchiveWorkerFunc fn, void *userdata, pid_t *ret_pid, i
         int report[2];
         pid_t pid;
 
+        pid_t parent = getpid();
+
         if (pipe2(report, O_CLOEXEC) < 0)
                 return -errno;
         pid = fork();
@@ -1015,6 +1018,10 @@ int archive_worker_spawn(ArchiveWorkerFunc fn, void *userdata, pid_t *ret_pid, i
                 ArchiveReport rep = {};
                 char *error = NULL;
 
+                /* never outlive graphd: its successor empties tmp/ at start-up */
+                (void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+                if (getppid() != parent)
+                        _exit(EXIT_FAILURE);
                 safe_close(report[0]);
                 /* a reader that went away must fail the write, not kill us silently */
                 signal(SIGPIPE, SIG_IGN);
