@@ -50,6 +50,9 @@ int cmd_image_inspect(int argc, char *argv[]);
 int cmd_image_prune(int argc, char *argv[]);
 int cmd_system(int argc, char *argv[]);
 int cmd_system_df(int argc, char *argv[]);
+int cmd_logs(int argc, char *argv[]);
+int cmd_exec(int argc, char *argv[]);
+int cmd_attach(int argc, char *argv[]);
 /* network.c */
 int cmd_network(int argc, char *argv[]);
 int cmd_port(int argc, char *argv[]);

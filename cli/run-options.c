@@ -20,6 +20,7 @@ void run_options_done(RunOptions *o) {
         free(o->user);
         free(o->image);
         strv_free(o->cmd);
+        run_flags_done(&o->flags);
         net_options_done(&o->net);
         *o = (RunOptions) {};
 }
@@ -166,9 +167,11 @@ static void run_help(const char *command) {
                "      --platform string      Set platform if server is multi-platform capable\n"
                "      --rm                   Automatically remove the container when it exits\n"
                "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
-               "  -w, --workdir string       Working directory inside the container\n",
+               "  -w, --workdir string       Working directory inside the container\n"
+               "%s",
                command,
-               streq(command, "create") ? "Create a new container" : "Create and run a new container from an image");
+               streq(command, "create") ? "Create a new container" : "Create and run a new container from an image",
+               run_flags_help);
 }
 
 int run_options_parse(int argc, char *argv[], RunOptions *ret) {
@@ -205,6 +208,7 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 { "add-host",    required_argument, NULL, ARG_NET_FLAG   },
                 { "network-alias", required_argument, NULL, ARG_NET_FLAG },
                 { "platform",    required_argument, NULL, ARG_PLATFORM   },
+                RUN_FLAGS_OPTIONS,
                 {}
         };
         _cleanup_(run_options_done) RunOptions o = {};
@@ -214,7 +218,7 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
         int c, r;
 
         /* "+": stop at the image, the rest belongs to the container */
-        const char *optstring = is_create ? "+:e:w:h:u:itp:P" : "+:e:w:h:u:itdp:P";
+        const char *optstring = is_create ? "+:e:w:h:u:itp:P" RUN_FLAGS_SHORT : "+:e:w:h:u:itdp:P" RUN_FLAGS_SHORT;
         int option_index = -1;
 
         opterr = 0;
@@ -287,7 +291,11 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                         break;
                 }
                 default:
-                        return usage_getopt_error(command, c, argv);
+                        r = run_flags_parse(&o.flags, c, optarg, command);
+                        if (r == -ENOENT)
+                                return usage_getopt_error(command, c, argv);
+                        if (r < 0)
+                                return r;
                 }
 
                 if (target) {
@@ -298,17 +306,12 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 }
         }
 
-        if (o.tty) {
-                fputs("wharf: -t is not supported yet\n", stderr);
-                return -EINVAL;
-        }
-        if (o.detach) {
-                fputs("wharf: -d is not supported yet\n", stderr);
-                return -EINVAL;
-        }
-
         if (optind >= argc)
                 return usage_error(command, "'wharf %s' requires at least 1 argument.", command);
+
+        r = run_flags_finish(&o.flags, o.rm, command);
+        if (r < 0)
+                return r;
 
         o.image = strdup(argv[optind]);
         if (!o.image)

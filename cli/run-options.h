@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "run-flags.h"
 #include "net-options.h"
 
 typedef struct RunOptions {
@@ -26,6 +27,7 @@ typedef struct RunOptions {
         char *platform;         /* for the pull, if the image is not local */
         char *image;
         char **cmd;             /* the container's own arguments */
+        RunFlags flags;         /* resources, security, lifecycle, logging (run-flags.h) */
         NetOptions net;         /* -p, -P, --ip, --dns... (net-options.c) */
 } RunOptions;
 

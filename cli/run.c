@@ -15,6 +15,7 @@
 #include "log.h"
 #include "registry.h"
 #include "run-options.h"
+#include "stream.h"
 
 /* docker's form for run/create/start: "wharf: Error response from daemon: ...." */
 #define RUN_ERROR_PREFIX "wharf: "
@@ -70,6 +71,15 @@ static int append_options(sd_bus_message *m, const RunOptions *o) {
                 if (r < 0)
                         return r;
         }
+        if (o->tty && (r = sd_bus_message_append(m, "{sv}", "Tty", "b", 1)) < 0)
+                return r;
+        if (o->interactive && (r = sd_bus_message_append(m, "{sv}", "OpenStdin", "b", 1)) < 0)
+                return r;
+        if (o->interactive && !o->detach && (r = sd_bus_message_append(m, "{sv}", "AttachStdin", "b", 1)) < 0)
+                return r;
+        r = run_flags_append(m, &o->flags);
+        if (r < 0)
+                return r;
 
         return sd_bus_message_close_container(m);
 }
@@ -205,6 +215,88 @@ static int container_attach(Engine *e, const char *id, bool interactive, bool au
         return w->exit_code;
 }
 
+/* -d: the output goes to the log only; prints the id */
+static int container_run_detached(Engine *e, const char *id, bool auto_remove) {
+        _cleanup_(closep) int null_fd = -EBADF;
+        int r, ret;
+
+        null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null_fd < 0) {
+                fprintf(stderr, RUN_ERROR_PREFIX "Error: open /dev/null: %m.\n");
+                return EXIT_ENGINE_ERROR;
+        }
+        r = container_start(e, id, null_fd, null_fd, null_fd, RUN_ERROR_PREFIX, &ret);
+        if (r < 0) {
+                if (auto_remove)
+                        (void) sd_bus_call_method(e->bus, ENGINE_SERVICE, ENGINE_PATH, ENGINE_INTERFACE,
+                                                  "RemoveContainer", NULL, NULL, "sb", id, 1);
+                return ret;
+        }
+        printf("%s\n", id);
+        return 0;
+}
+
+/* -t: the container's terminal through our socket pairs (stream.h), so
+ * that the detach keys leave it running */
+static int container_run_tty(Engine *e, const char *id, const RunOptions *o) {
+        _cleanup_(container_watch_freep) ContainerWatch *w = NULL;
+        _cleanup_(stream_proxy_freep) StreamProxy *p = NULL;
+        _cleanup_(closep) int in = -EBADF, out = -EBADF, err = -EBADF, null_fd = -EBADF;
+        int r, ret;
+
+        if (o->interactive && !isatty(STDIN_FILENO)) {
+                fputs(RUN_ERROR_PREFIX "the input device is not a TTY\n", stderr);
+                (void) sd_bus_call_method(e->bus, ENGINE_SERVICE, ENGINE_PATH, ENGINE_INTERFACE,
+                                          "RemoveContainer", NULL, NULL, "sb", id, 1);
+                return 1;
+        }
+        r = container_watch(e, id, &w);
+        if (r >= 0)
+                r = stream_proxy_new(e, &(StreamOptions) {
+                                .id = id,
+                                .stdin_ = o->interactive,
+                                .tty = true,
+                                .detach_keys = o->flags.detach_keys,
+                                .exited = &w->exited,
+                        }, &p, &in, &out, &err);
+        if (r >= 0 && in < 0) {
+                null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                if (null_fd < 0)
+                        r = -errno;
+        }
+        if (r < 0) {
+                fprintf(stderr, RUN_ERROR_PREFIX "Error: %s.\n", strerror(-r));
+                return EXIT_ENGINE_ERROR;
+        }
+
+        r = container_start(e, id, in >= 0 ? in : null_fd, out, out, RUN_ERROR_PREFIX, &ret);
+        /* the monitor has its copies now */
+        in = safe_close(in);
+        out = safe_close(out);
+        if (r < 0) {
+                if (o->rm)
+                        (void) sd_bus_call_method(e->bus, ENGINE_SERVICE, ENGINE_PATH, ENGINE_INTERFACE,
+                                                  "RemoveContainer", NULL, NULL, "sb", id, 1);
+                return ret;
+        }
+
+        r = stream_proxy_run(p);
+        if (r == 1)
+                return 0;   /* detached: the container runs on */
+        if (r == -EINTR)
+                return 128 + e->signal;
+        if (r == -ECONNRESET) {
+                fputs(RUN_ERROR_PREFIX "Error response from daemon: the wharf engine exited while the container ran.\n",
+                      stderr);
+                return EXIT_ENGINE_ERROR;
+        }
+        if (r < 0) {
+                fprintf(stderr, RUN_ERROR_PREFIX "Error: %s.\n", strerror(-r));
+                return EXIT_ENGINE_ERROR;
+        }
+        return w->exit_code;
+}
+
 static int run_or_create(int argc, char *argv[], bool run) {
         _cleanup_(run_options_done) RunOptions o = {};
         _cleanup_(engine_freep) Engine *e = NULL;
@@ -229,6 +321,10 @@ static int run_or_create(int argc, char *argv[], bool run) {
                 printf("%s\n", id);
                 return 0;
         }
+        if (o.detach)
+                return container_run_detached(e, id, o.rm);
+        if (o.tty)
+                return container_run_tty(e, id, &o);
         return container_attach(e, id, o.interactive, o.rm);
 }
 

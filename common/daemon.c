@@ -146,6 +146,11 @@ int daemon_bus_request_name(sd_bus *bus, const char *name) {
         return sd_bus_request_name(bus, name, 0);
 }
 
+int bus_property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
+                             sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
+}
+
 int daemon_run(sd_event *event) {
         int r = sd_event_loop(event);
         if (r < 0)

@@ -34,6 +34,10 @@ int daemon_bus_open(sd_event *event, sd_bus **ret);
 /* Request the well-known name (after the vtables are added). */
 int daemon_bus_request_name(sd_bus *bus, const char *name);
 
+/* The Version property every daemon serves (PACKAGE_VERSION). */
+int bus_property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
+                             sd_bus_message *reply, void *userdata, sd_bus_error *error);
+
 /* Runs the loop; returns the exit code for main(). */
 int daemon_run(sd_event *event);
 

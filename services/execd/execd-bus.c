@@ -7,6 +7,7 @@
 #include "config.h"
 #include "execd.h"
 #include "fs-util.h"
+#include "daemon.h"
 #include "log.h"
 #include "seccomp-bpf.h"
 
@@ -383,14 +384,9 @@ static int method_get_state(sd_bus_message *message, void *userdata, sd_bus_erro
                                           container_oom_killed(c), started, finished);
 }
 
-static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
-        return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
-}
-
 const sd_bus_vtable exec_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Version", "s", bus_property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_METHOD_WITH_ARGS("Run",
                                 SD_BUS_ARGS("s", id, "s", spec, "h", stdin, "h", stdout, "h", stderr),
                                 SD_BUS_RESULT("u", pid),

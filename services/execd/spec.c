@@ -8,32 +8,11 @@
 
 #include "exec-util.h"
 #include "macro.h"
+#include "cap-names.h"
 #include "spec.h"
 #include <sys/resource.h>
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
-
-static const char * const capability_names[] = {
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-        "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
-        "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-        "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-        "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-        "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-        "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
-        "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
-        "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-        "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-        "CAP_CHECKPOINT_RESTORE",
-};
-
-int capability_from_name(const char *name) {
-        for (size_t i = 0; i < ELEMENTSOF(capability_names); i++)
-                if (strcasecmp(name, capability_names[i]) == 0 ||
-                    strcasecmp(name, capability_names[i] + 4) == 0)
-                        return (int) i;
-        return -EINVAL;
-}
 
 static const struct {
         const char *name;
@@ -229,7 +208,7 @@ static int parse_capabilities(Parser *p, json_object *caps, ExecSpec *s) {
                         return r;
                 s->caps[c] = 0;
                 STRV_FOREACH(n, l) {
-                        int cap = capability_from_name(*n);
+                        int cap = cap_name_to_number(*n);
                         if (cap < 0)
                                 return parser_fail(p, -EINVAL, "%s: unknown capability %s", what, *n);
                         s->caps[c] |= UINT64_C(1) << cap;

@@ -128,8 +128,6 @@ int rlimit_from_name(const char *name);
 int exec_spec_serialize(const ExecSpec *s, char **ret, size_t *ret_size);
 int exec_spec_deserialize(const char *buf, size_t size, ExecSpec *ret);
 
-/* "CAP_CHOWN" -> 0; -EINVAL if unknown */
-int capability_from_name(const char *name);
 
 /* mount options ("ro", "nosuid", "mode=755", ...) to MS_* flags and data */
 int mount_options_parse(char * const *options, unsigned long *ret_flags, char **ret_data);

@@ -11,6 +11,7 @@
 #include "image-store.h"
 #include "ingest.h"
 #include "layer-store.h"
+#include "daemon.h"
 #include "log.h"
 #include "macro.h"
 #include "manager.h"
@@ -399,12 +400,6 @@ static int method_disk_usage(sd_bus_message *msg, void *userdata, sd_bus_error *
         return sd_bus_send(NULL, reply, NULL);
 }
 
-static int property_get_version(sd_bus *bus, const char *path, const char *interface,
-                                const char *property, sd_bus_message *reply, void *userdata,
-                                sd_bus_error *error) {
-        return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
-}
-
 /* UNPRIVILEGED: sd-bus would otherwise demand CAP_SYS_ADMIN of callers, and
  * wharfd keeps no capabilities; the bus policy admits root only. */
 const sd_bus_vtable graph_vtable[] = {
@@ -493,6 +488,6 @@ const sd_bus_vtable graph_vtable[] = {
         SD_BUS_SIGNAL_WITH_NAMES("ArchiveDone",
                                  "ua(ss)s", SD_BUS_PARAM(archive_id) SD_BUS_PARAM(images) SD_BUS_PARAM(error),
                                  0),
-        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Version", "s", bus_property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_VTABLE_END
 };

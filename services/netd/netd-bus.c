@@ -2,6 +2,7 @@
 /* org.wharf.Net1 at /org/wharf/Net1, as declared in proto/org.wharf.Net1.xml */
 #include "bus-errors.h"
 #include "id.h"
+#include "daemon.h"
 #include "log.h"
 #include "netd-manager.h"
 #include "netd-network.h"
@@ -167,12 +168,6 @@ static int method_list_sandboxes(sd_bus_message *message, void *userdata, sd_bus
         return sd_bus_send(NULL, reply, NULL);
 }
 
-static int property_get_version(sd_bus *bus, const char *path, const char *interface,
-                                const char *property, sd_bus_message *reply, void *userdata,
-                                sd_bus_error *error) {
-        return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
-}
-
 const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_NAMES("CreateSandbox",
@@ -224,6 +219,6 @@ const sd_bus_vtable manager_vtable[] = {
                                  NULL,,
                                  "as", SD_BUS_PARAM(removed),
                                  method_prune_networks, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Version", "s", bus_property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_VTABLE_END
 };

@@ -325,11 +325,6 @@ static int method_cancel_transfer(sd_bus_message *msg, void *userdata, sd_bus_er
         return sd_bus_reply_method_return(msg, NULL);
 }
 
-static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
-        return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
-}
-
 const sd_bus_vtable registry_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_NAMES("ResolveImage",
@@ -370,7 +365,7 @@ const sd_bus_vtable registry_vtable[] = {
                                  "us", SD_BUS_PARAM(transfer_id) SD_BUS_PARAM(status), 0),
         SD_BUS_SIGNAL_WITH_NAMES("TransferDone",
                                  "us", SD_BUS_PARAM(transfer_id) SD_BUS_PARAM(error), 0),
-        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Version", "s", bus_property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("MaxConcurrentDownloads", "u", NULL, offsetof(Manager, max_active),
                         SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_VTABLE_END

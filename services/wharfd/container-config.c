@@ -15,6 +15,7 @@ void container_options_done(ContainerOptions *o) {
         free(o->network_mode);
         free(o->network_config);
         free(o->user);
+        host_config_done(&o->host);
         pull_options_done(&o->pull);
         *o = (ContainerOptions) {};
 }

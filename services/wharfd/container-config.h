@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "host-config.h"
 #include "pull-options.h"
 
 #define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -23,6 +24,7 @@ typedef struct ContainerOptions {
         char *network_config;   /* NetworkConfig option: JSON (network.c) */
         char *user;
         bool tty;
+        HostConfig host;      /* resources, security, lifecycle, logging */
         PullOptions pull;     /* Platform, RegistryAuth: for the pull only, never stored */
 } ContainerOptions;
 

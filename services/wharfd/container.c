@@ -55,6 +55,8 @@ Container *container_free(Container *c) {
         free(c->error);
         json_object_put(c->record);
         container_life_free(c->life);
+        host_config_done(&c->host);
+        free(c->rootfs);
         for (size_t i = 0; i < c->n_remove_requests; i++)
                 sd_bus_message_unref(c->remove_requests[i]);
         free(c->remove_requests);
@@ -115,6 +117,13 @@ int container_to_record(const Container *c, void **ret) {
         host = object_member(o, "HostConfig");
         json_object_object_add(host, "AutoRemove", json_object_new_boolean(c->auto_remove));
         json_object_object_add(host, "NetworkMode", json_object_new_string(c->network_mode ?: "none"));
+        host_config_to_json(&c->host, config, host);
+        if (c->rootfs) {
+                json_object *gd = json_object_new_object(), *data = json_object_new_object();
+                json_object_object_add(o, "GraphDriver", gd);
+                json_object_object_add(gd, "Data", data);
+                json_object_object_add(data, "MergedDir", json_object_new_string(c->rootfs));
+        }
 
         state = object_member(o, "State");
         json_object_object_add(state, "Status", json_object_new_string(container_status_to_string(c->status)));
@@ -232,6 +241,11 @@ int container_from_json(const char *json, Container **ret) {
         c->auto_remove = v && json_object_get_boolean(v);
         if ((r = dup_string(host, "NetworkMode", false, &c->network_mode)) < 0)
                 return r;
+        if ((r = host_config_from_json(config, host, &c->host)) < 0)
+                return r;
+        v = member(member(member(o, "GraphDriver", json_type_object), "Data", json_type_object), "MergedDir", json_type_string);
+        if (v && !(c->rootfs = strdup(json_object_get_string(v))))
+                return -ENOMEM;
 
         state = member(o, "State", json_type_object);
         if (!state)

@@ -39,6 +39,8 @@ struct Container {
         ContainerConfig config;
         bool auto_remove;
         char *network_mode;
+        HostConfig host;     /* stored in Config and HostConfig (host-config.h) */
+        char *rootfs;        /* mounted rootfs while running (GraphDriver.Data.MergedDir) */
 
         ContainerStatus status;
         uint32_t pid;

@@ -115,7 +115,10 @@ int container_options_parse(sd_bus_message *message, ContainerOptions *o, sd_bus
                         r = read_string_variant(message, key, &o->user, error);
                 else if (streq(key, "Tty"))
                         r = read_bool_variant(message, key, &o->tty, error);
-                else if ((r = pull_options_read_entry(message, key, &o->pull, error)) != 0)
+                else if ((r = host_config_read_option(message, key, &o->host, error)) != 0) {
+                        if (r > 0)
+                                r = 0;
+                } else if ((r = pull_options_read_entry(message, key, &o->pull, error)) != 0)
                         ;
                 else {
                         log_debug("Ignoring unknown container option %s.", key);
@@ -211,6 +214,8 @@ static void create_record(CreateJob *cj, const char *image_id, const char *image
         c->created = (int64_t) time(NULL);
         c->created_ns = container_now_ns();
         c->auto_remove = cj->options.auto_remove;
+        c->host = cj->options.host;
+        cj->options.host = (HostConfig) {};
         c->status = CONTAINER_CREATED;
 
         r = manager_save_container(m, c);
@@ -299,7 +304,7 @@ static int create_job_start(Job *j) {
 int method_create_container(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         _cleanup_(create_job_freep) CreateJob *cj = NULL;
         _cleanup_(strv_freep) char **keys = NULL;
-        _cleanup_(freep) char *description = NULL;
+        _cleanup_(freep) char *description = NULL, *msg = NULL;
         Manager *m = userdata;
         const char *image, *mode;
         Container *c;
@@ -329,6 +334,12 @@ int method_create_container(sd_bus_message *message, void *userdata, sd_bus_erro
                 if (c)
                         return name_in_use_error(error, cj->options.name[0] == '/' ? cj->options.name + 1 : cj->options.name, c);
         }
+
+        r = host_config_check(&cj->options.host, cj->options.auto_remove, sysconf(_SC_NPROCESSORS_ONLN), &msg);
+        if (r == -EINVAL)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "%s", msg);
+        if (r < 0)
+                return r;
 
         /* network names are netd's: they are checked at start */
         mode = strempty(cj->options.network_mode);

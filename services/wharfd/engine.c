@@ -11,6 +11,7 @@
 #include "image-ops.h"
 #include "image.h"
 #include "lifecycle.h"
+#include "daemon.h"
 #include "log.h"
 #include "network.h"
 #include "login.h"
@@ -18,6 +19,7 @@
 #include "push.h"
 #include "reference.h"
 #include "start.h"
+#include "streams.h"
 
 /* ListImages: graphd's list with docker's familiar names */
 
@@ -320,14 +322,9 @@ static int method_list_containers(sd_bus_message *message, void *userdata, sd_bu
         return sd_bus_send(NULL, reply, NULL);
 }
 
-static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
-        return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
-}
-
 const sd_bus_vtable engine_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Version", "s", bus_property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_METHOD_WITH_NAMES("Pull", "sa{sv}", SD_BUS_PARAM(reference) SD_BUS_PARAM(options),
                                  "uo", SD_BUS_PARAM(job_id) SD_BUS_PARAM(job_path),
                                  method_pull, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -436,5 +433,22 @@ const sd_bus_vtable engine_vtable[] = {
                                  SD_BUS_PARAM(id) SD_BUS_PARAM(path) SD_BUS_PARAM(result)
                                  SD_BUS_PARAM(subject) SD_BUS_PARAM(message), 0),
         SD_BUS_SIGNAL_WITH_NAMES("ContainerExited", "si", SD_BUS_PARAM(id) SD_BUS_PARAM(exit_code), 0),
+        SD_BUS_METHOD_WITH_NAMES("Attach", "shhh",
+                                 SD_BUS_PARAM(container) SD_BUS_PARAM(stdin) SD_BUS_PARAM(stdout) SD_BUS_PARAM(stderr),
+                                 NULL,,
+                                 method_attach, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("Resize", "suqq",
+                                 SD_BUS_PARAM(container) SD_BUS_PARAM(exec_pid) SD_BUS_PARAM(rows) SD_BUS_PARAM(cols),
+                                 NULL,,
+                                 method_resize, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("OpenLogs", "s", SD_BUS_PARAM(container),
+                                 "ahs", SD_BUS_PARAM(logs) SD_BUS_PARAM(status),
+                                 method_open_logs, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("Exec", "sasa{sv}hhh",
+                                 SD_BUS_PARAM(container) SD_BUS_PARAM(cmd) SD_BUS_PARAM(options)
+                                 SD_BUS_PARAM(stdin) SD_BUS_PARAM(stdout) SD_BUS_PARAM(stderr),
+                                 "u", SD_BUS_PARAM(pid),
+                                 method_exec, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_SIGNAL_WITH_NAMES("ExecExited", "sui", SD_BUS_PARAM(id) SD_BUS_PARAM(pid) SD_BUS_PARAM(exit_code), 0),
         SD_BUS_VTABLE_END
 };

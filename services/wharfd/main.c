@@ -7,6 +7,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "manager.h"
+#include "spec-host.h"
 
 int main(int argc, char *argv[]) {
         _cleanup_(manager_freep) Manager *m = NULL;
@@ -27,6 +28,8 @@ int main(int argc, char *argv[]) {
         if (!m->name_deferred && manager_request_name(m) < 0)
                 return 1;
 
+        /* --privileged gets the host's bounding set: read it while we have it */
+        host_caps_init();
         /* the engine only talks on the bus and writes its own files */
         r = caps_keep_only(0);
         if (r < 0)

@@ -6,6 +6,7 @@
 #include "job.h"
 #include "log.h"
 #include "manager.h"
+#include "streams.h"
 #include "pull.h"
 #include "start.h"
 
@@ -100,6 +101,9 @@ int manager_startup(Manager *m) {
 
         /* before any call that leads to them */
         r = backend_subscribe(m);
+        if (r < 0)
+                return r;
+        r = streams_subscribe(m);
         if (r < 0)
                 return r;
 

@@ -3,16 +3,10 @@
 
 #include "id.h"
 #include "macro.h"
+#include "spec-host.h"
 #include "spec.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
-
-/* docker's default capability set */
-static const char *const default_caps[] = {
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
-        "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
-        "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
-};
 
 char **spec_environment(const ContainerConfig *c, const char *hostname, const char *home) {
         _cleanup_(strv_freep) char **base = NULL, **env = NULL;
@@ -50,14 +44,6 @@ static json_object *strv_to_json(char * const *l) {
         return a;
 }
 
-static json_object *caps_to_json(void) {
-        json_object *a = json_object_new_array();
-
-        for (size_t i = 0; a && i < ELEMENTSOF(default_caps); i++)
-                json_object_array_add(a, json_object_new_string(default_caps[i]));
-        return a;
-}
-
 static json_object *namespace_new(const char *type, const char *path) {
         json_object *o = json_object_new_object();
 
@@ -67,10 +53,11 @@ static json_object *namespace_new(const char *type, const char *path) {
         return o;
 }
 
-int spec_build(const SpecInput *in, char **ret) {
+int spec_build(const SpecInput *in, char **ret, char **ret_error) {
         _cleanup_(json_object_putp) json_object *spec = NULL;
-        _cleanup_(strv_freep) char **args = NULL, **env = NULL;
-        json_object *process, *user, *caps, *root, *linux_, *ns, *gids;
+        _cleanup_(strv_freep) char **args = NULL, **env = NULL, **caps = NULL;
+        json_object *process, *user, *root, *linux_, *ns, *gids, *mounts, *cg, *opts;
+        int r;
         char hostname[13];
         const char *s;
 
@@ -100,8 +87,8 @@ int spec_build(const SpecInput *in, char **ret) {
 
         process = json_object_new_object();
         json_object_object_add(spec, "process", process);
-        /* no pty yet: the container gets the caller's stdio */
-        json_object_object_add(process, "terminal", json_object_new_boolean(false));
+        /* with a terminal, execd's monitor allocates the pty */
+        json_object_object_add(process, "terminal", json_object_new_boolean(in->config->tty));
         user = json_object_new_object();
         json_object_object_add(process, "user", user);
         json_object_object_add(user, "uid", json_object_new_int64(in->user->uid));
@@ -115,11 +102,10 @@ int spec_build(const SpecInput *in, char **ret) {
         json_object_object_add(process, "args", strv_to_json(args));
         json_object_object_add(process, "env", strv_to_json(env));
         json_object_object_add(process, "cwd", json_object_new_string(in->config->workdir ?: "/"));
-        caps = json_object_new_object();
-        json_object_object_add(process, "capabilities", caps);
-        json_object_object_add(caps, "bounding", caps_to_json());
-        json_object_object_add(caps, "effective", caps_to_json());
-        json_object_object_add(caps, "permitted", caps_to_json());
+        caps = spec_capabilities(NULL, 0);
+        if (!caps)
+                return -ENOMEM;
+        json_object_object_add(process, "capabilities", spec_capabilities_json(caps, in->user->uid));
 
         root = json_object_new_object();
         json_object_object_add(spec, "root", root);
@@ -137,6 +123,35 @@ int spec_build(const SpecInput *in, char **ret) {
         json_object_array_add(ns, namespace_new("ipc", NULL));
         json_object_array_add(ns, namespace_new("uts", NULL));
         json_object_array_add(ns, namespace_new("network", in->netns));
+        /* the container sees its own cgroup as the root (docker's private cgroupns) */
+        json_object_array_add(ns, namespace_new("cgroup", NULL));
+
+        /* docker's read-only /sys/fs/cgroup: the limits can be read inside */
+        mounts = json_object_new_array();
+        json_object_object_add(spec, "mounts", mounts);
+        cg = json_object_new_object();
+        json_object_object_add(cg, "destination", json_object_new_string("/sys/fs/cgroup"));
+        json_object_object_add(cg, "type", json_object_new_string("cgroup"));
+        json_object_object_add(cg, "source", json_object_new_string("cgroup"));
+        opts = json_object_new_array();
+        json_object_array_add(opts, json_object_new_string("ro"));
+        json_object_array_add(opts, json_object_new_string("nosuid"));
+        json_object_array_add(opts, json_object_new_string("noexec"));
+        json_object_array_add(opts, json_object_new_string("nodev"));
+        json_object_object_add(cg, "options", opts);
+        json_object_array_add(mounts, cg);
+
+        if (in->host) {
+                r = spec_apply_host_config(spec, &(SpecHostInput) {
+                                .host = in->host,
+                                .uid = in->user->uid,
+                                .host_caps = in->host_caps,
+                                .log_path = in->log_path,
+                                .init_path = in->init_path,
+                        }, ret_error);
+                if (r < 0)
+                        return r;
+        }
 
         s = json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
         if (!s)

@@ -4,6 +4,7 @@
 /* The OCI runtime spec (config.json) that execd runs a container from. */
 
 #include "container-config.h"
+#include "host-config.h"
 #include "user.h"
 
 typedef struct SpecInput {
@@ -12,10 +13,16 @@ typedef struct SpecInput {
         const char *rootfs;   /* mounted rootfs (Graph1.CreateRootfs) */
         const char *netns;    /* network namespace to join (Net1.CreateSandbox) */
         const UserInfo *user; /* resolved config->user */
+        const HostConfig *host; /* NULL: docker's defaults */
+        uint64_t host_caps;   /* the host's bounding set (--privileged, --cap-add ALL) */
+        const char *log_path; /* json-file log, NULL: none */
+        const char *init_path; /* wharf-init, for --init */
 } SpecInput;
 
 /* The process environment: PATH (default unless set), HOSTNAME, the
  * container's Env, and HOME from the user's passwd entry unless set. */
 char **spec_environment(const ContainerConfig *c, const char *hostname, const char *home);
 
-int spec_build(const SpecInput *in, char **ret);
+/* -EINVAL with *ret_error (malloc'd, may stay NULL) for options that cannot
+ * be honoured. */
+int spec_build(const SpecInput *in, char **ret, char **ret_error);

@@ -8,6 +8,7 @@
 #include "container.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "spec-host.h"
 #include "network.h"
 #include "spec.h"
 #include "start.h"
@@ -400,7 +401,7 @@ static int on_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_e
         const sd_bus_error *e = sd_bus_message_get_error(reply);
         Container *c = container_by_id(s->manager, s->id);
         _cleanup_(user_info_done) UserInfo user = {};
-        _cleanup_(freep) char *spec = NULL, *msg = NULL;
+        _cleanup_(freep) char *spec = NULL, *msg = NULL, *log_path = NULL;
         const char *netns;
         int r;
 
@@ -433,15 +434,26 @@ static int on_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_e
                         start_fail_errno(s, r, "failed to read the container's user database");
                 return 0;
         }
+        if (asprintf(&log_path, "%s/%s/%s-json.log", s->manager->containers_dir, c->id, c->id) < 0) {
+                start_fail_errno(s, -ENOMEM, "failed to start");
+                return 0;
+        }
         r = spec_build(&(SpecInput) {
                         .id = c->id,
                         .config = &c->config,
                         .rootfs = s->rootfs,
                         .netns = s->netns,
                         .user = &user,
-                }, &spec);
+                        .host = &c->host,
+                        .host_caps = host_caps_get(),
+                        .log_path = log_path,
+                        .init_path = c->host.init ? init_binary_path() : NULL,
+                }, &spec, &msg);
         if (r < 0) {
-                start_fail_errno(s, r, "failed to build the runtime spec");
+                if (msg)
+                        start_fail(s, SD_BUS_ERROR_FAILED, msg);
+                else
+                        start_fail_errno(s, r, "failed to build the runtime spec");
                 return 0;
         }
         r = network_spec_add_mounts(s->manager, c, &spec);
@@ -463,6 +475,7 @@ static int on_rootfs(sd_bus_message *reply, void *userdata, sd_bus_error *ret_er
         StartOp *s = userdata;
         const sd_bus_error *e = sd_bus_message_get_error(reply);
         const char *path;
+        Container *c;
         int r;
 
         if (e) {
@@ -476,6 +489,11 @@ static int on_rootfs(sd_bus_message *reply, void *userdata, sd_bus_error *ret_er
                 return 0;
         }
         s->rootfs = strdup(path);
+        c = container_by_id(s->manager, s->id);
+        if (c && s->rootfs && !streq_ptr(c->rootfs, path)) {
+                free(c->rootfs);
+                c->rootfs = strdup(path);
+        }
         if (!s->rootfs) {
                 start_fail_errno(s, -ENOMEM, "failed to start");
                 return 0;

@@ -92,10 +92,13 @@ static void test_usage_errors(void **state) {
         run_options_done(&o);
         assert_int_equal(PARSE(&o, "run", "--name"), -EINVAL);
         assert_int_equal(PARSE(&o, "run", "--rm=yes", "busybox"), -EINVAL);
-        assert_int_equal(PARSE(&o, "run", "-t", "busybox"), -EINVAL);
-        assert_int_equal(PARSE(&o, "run", "-it", "busybox"), -EINVAL);
-        assert_int_equal(PARSE(&o, "run", "--detach", "busybox"), -EINVAL);
-        assert_int_equal(PARSE(&o, "run", "-d", "busybox"), -EINVAL);
+        assert_int_equal(PARSE(&o, "run", "-m", "12q", "busybox"), -EINVAL);
+        assert_int_equal(PARSE(&o, "run", "--cpus", "x", "busybox"), -EINVAL);
+        assert_int_equal(PARSE(&o, "run", "--ulimit", "nofile", "busybox"), -EINVAL);
+        assert_int_equal(PARSE(&o, "run", "--restart", ":3", "busybox"), -EINVAL);
+        assert_int_equal(PARSE(&o, "run", "--restart", "always", "--rm", "busybox"), -EINVAL);
+        assert_int_equal(PARSE(&o, "run", "--security-opt", "foo", "busybox"), -EINVAL);
+        assert_int_equal(PARSE(&o, "run", "--detach-keys", "ctrl-", "busybox"), -EINVAL);
         /* create has no -d at all */
         assert_int_equal(PARSE(&o, "create", "-d", "busybox"), -EINVAL);
         assert_int_equal(PARSE(&o, "run", "-e", "=x", "busybox"), -EINVAL);

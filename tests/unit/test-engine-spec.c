@@ -137,7 +137,7 @@ static void test_spec(void **state) {
 
         assert_int_equal(container_config_merge(image_config_cmd_only, cmd, &o, &c, NULL), 0);
         assert_int_equal(spec_build(&(SpecInput) { .id = id, .config = &c, .rootfs = "/r/merged",
-                                                   .netns = "/run/netns/x", .user = &user }, &spec), 0);
+                                                   .netns = "/run/netns/x", .user = &user }, &spec, NULL), 0);
         j = json_tokener_parse(spec);
         assert_non_null(j);
         assert_string_equal(gets(j, "ociVersion"), "1.0.2");
@@ -155,7 +155,9 @@ static void test_spec(void **state) {
         assert_string_equal(gets(j, "root.path"), "/r/merged");
         assert_string_equal(gets(j, "hostname"), "0123456789ab");
         ns = get(j, "linux.namespaces");
-        assert_int_equal(json_object_array_length(ns), 5);
+        assert_int_equal(json_object_array_length(ns), 6);
+        assert_string_equal(gets(j, "linux.namespaces.5.type"), "cgroup");
+        assert_string_equal(gets(j, "mounts.0.destination"), "/sys/fs/cgroup");
         assert_string_equal(gets(j, "linux.namespaces.4.type"), "network");
         assert_string_equal(gets(j, "linux.namespaces.4.path"), "/run/netns/x");
         assert_null(get(j, "linux.namespaces.0.path"));

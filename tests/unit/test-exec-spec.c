@@ -6,6 +6,7 @@
 #include <sys/mount.h>
 
 #include "macro.h"
+#include "cap-names.h"
 #include "spec.h"
 
 static const char valid_spec[] =
@@ -85,9 +86,9 @@ static void test_defaults_and_caps(void **state) {
         assert_int_equal(s.caps[CAP_SET_BOUNDING], (UINT64_C(1) << 5) | (UINT64_C(1) << 12));
         assert_int_equal(s.caps[CAP_SET_EFFECTIVE], UINT64_C(1) << 5);
         assert_int_equal(s.caps[CAP_SET_PERMITTED], 0);
-        assert_int_equal(capability_from_name("CAP_SYS_ADMIN"), 21);
-        assert_int_equal(capability_from_name("sys_admin"), 21);
-        assert_int_equal(capability_from_name("CAP_NOPE"), -EINVAL);
+        assert_int_equal(cap_name_to_number("CAP_SYS_ADMIN"), 21);
+        assert_int_equal(cap_name_to_number("sys_admin"), 21);
+        assert_int_equal(cap_name_to_number("CAP_NOPE"), -EINVAL);
 }
 
 static void expect_error(const char *json, int error, const char *needle) {
