@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <inttypes.h>
 
-#include "archive.h"
+#include "archive-bus.h"
 #include "blob-store.h"
 #include "bus-errors.h"
 #include "digest.h"

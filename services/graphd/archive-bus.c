@@ -4,7 +4,7 @@
 #include <sys/wait.h>
 
 #include "archive-worker.h"
-#include "archive.h"
+#include "archive-bus.h"
 #include "bus-errors.h"
 #include "fs-util.h"
 #include "image-store.h"
