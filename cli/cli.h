@@ -59,6 +59,10 @@ int cmd_port(int argc, char *argv[]);
 int cmd_login(int argc, char *argv[]);
 int cmd_logout(int argc, char *argv[]);
 int cmd_push(int argc, char *argv[]);
+/* archive.c */
+int cmd_save(int argc, char *argv[]);
+int cmd_load(int argc, char *argv[]);
+int cmd_import(int argc, char *argv[]);
 
 /* "wharf: <message>" and "See 'wharf <command> --help'." on stderr, as
  * docker prints usage errors. Returns -EINVAL. */

@@ -48,6 +48,9 @@ static const struct {
         { "login",   cmd_login,   "Log in to a registry" },
         { "logout",  cmd_logout,  "Log out from a registry" },
         { "push",    cmd_push,    "Upload an image to a registry" },
+        { "save",    cmd_save,    "Save one or more images to a tar archive (streamed to STDOUT by default)" },
+        { "load",    cmd_load,    "Load an image from a tar archive or STDIN" },
+        { "import",  cmd_import,  "Import the contents from a tarball to create a filesystem image" },
 };
 
 static void help(void) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <inttypes.h>
 
+#include "archive-bus.h"
 #include "blob-store.h"
 #include "bus-errors.h"
 #include "digest.h"
@@ -472,6 +473,21 @@ const sd_bus_vtable graph_vtable[] = {
                                               SD_BUS_PARAM(size) SD_BUS_PARAM(reclaimable)
                                               SD_BUS_PARAM(container_sizes),
                                  method_disk_usage, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("SaveImages",
+                                 "a(ss)h", SD_BUS_PARAM(names) SD_BUS_PARAM(fd),
+                                 "u", SD_BUS_PARAM(archive_id),
+                                 method_save_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("LoadImages",
+                                 "h", SD_BUS_PARAM(fd),
+                                 "u", SD_BUS_PARAM(archive_id),
+                                 method_load_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ImportImage",
+                                 "hss", SD_BUS_PARAM(fd) SD_BUS_PARAM(tag) SD_BUS_PARAM(source),
+                                 "u", SD_BUS_PARAM(archive_id),
+                                 method_import_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_SIGNAL_WITH_NAMES("ArchiveDone",
+                                 "ua(ss)s", SD_BUS_PARAM(archive_id) SD_BUS_PARAM(images) SD_BUS_PARAM(error),
+                                 0),
         SD_BUS_PROPERTY("Version", "s", bus_property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_VTABLE_END
 };

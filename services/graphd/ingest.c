@@ -139,6 +139,8 @@ static void ingest_on_discarded(void *userdata) {
         r = ingest_emit_done(i, i->failure);
         if (r < 0)
                 log_warning_errno(r, "Failed to emit IngestDone for ingest %u: %m", i->id);
+        if (i->on_done)
+                i->on_done(i, i->failure, i->on_done_userdata);
         ingest_free(i);
         manager_dispatch_ingests(m);
 }
@@ -169,6 +171,10 @@ static int ingest_on_exit(sd_event_source *s, const siginfo_t *si, void *userdat
         if (message)
                 log_warning("Ingest %u of layer %s (blob %s) failed: %s", i->id, i->chain_id,
                             i->blob_digest, message);
+        else
+                log_info("Layer %s ingested: %" PRIu64 " bytes compressed, %" PRIu64 " bytes unpacked.",
+                         i->chain_id, res.compressed_size, res.unpacked_size);
+
         if (r < 0) {
                 i->failure = TAKE_PTR(message);
                 if (graph_discard_then(m->graph, i->dir, ingest_on_discarded, i) >= 0) {
@@ -177,13 +183,12 @@ static int ingest_on_exit(sd_event_source *s, const siginfo_t *si, void *userdat
                 }
                 message = TAKE_PTR(i->failure);
         }
-        else
-                log_info("Layer %s ingested: %" PRIu64 " bytes compressed, %" PRIu64 " bytes unpacked.",
-                         i->chain_id, res.compressed_size, res.unpacked_size);
 
         r = ingest_emit_done(i, message);
         if (r < 0)
                 log_warning_errno(r, "Failed to emit IngestDone for ingest %u: %m", i->id);
+        if (i->on_done)
+                i->on_done(i, message, i->on_done_userdata);
 
         i = ingest_free(i);
         manager_dispatch_ingests(m);
@@ -251,6 +256,8 @@ void manager_dispatch_ingests(Manager *m) {
                                 log_error_errno(r, "Failed to start ingest %u: %m", i->id);
                                 if (asprintf(&message, "cannot start unpacking: %s", strerror(-r)) >= 0)
                                         (void) ingest_emit_done(i, message);
+                                if (i->on_done)
+                                        i->on_done(i, message ?: "cannot start unpacking", i->on_done_userdata);
                                 if (i->dir)
                                         (void) graph_discard(m->graph, i->dir);
                                 if (i->pid > 0) {

@@ -33,6 +33,11 @@ struct Ingest {
         sd_event_source *child_source;
         char *dir;                /* tmp/ingest-XXXXXX, holds diff/ */
         char *failure;            /* the IngestDone error, while the failed tree is removed */
+
+        /* Optional, for graphd's own callers (load, import): told the
+         * outcome right after IngestDone; error NULL on success. */
+        void (*on_done)(Ingest *i, const char *error, void *userdata);
+        void *on_done_userdata;
 };
 
 /* Queue an ingest; *ret_fd is the write end for the caller. */

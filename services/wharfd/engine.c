@@ -7,6 +7,7 @@
 #include "container.h"
 #include "create.h"
 #include "digest.h"
+#include "image-archive.h"
 #include "image-ops.h"
 #include "image.h"
 #include "lifecycle.h"
@@ -418,6 +419,15 @@ const sd_bus_vtable engine_vtable[] = {
                                  method_disconnect_network, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("GetNetworkSettings", "s", SD_BUS_PARAM(container), "s", SD_BUS_PARAM(json),
                                  method_get_network_settings, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("SaveImages", "ash", SD_BUS_PARAM(images) SD_BUS_PARAM(fd),
+                                 "uo", SD_BUS_PARAM(job_id) SD_BUS_PARAM(job_path),
+                                 method_save_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("LoadImages", "h", SD_BUS_PARAM(fd),
+                                 "uo", SD_BUS_PARAM(job_id) SD_BUS_PARAM(job_path),
+                                 method_load_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ImportImage", "hss", SD_BUS_PARAM(fd) SD_BUS_PARAM(reference) SD_BUS_PARAM(source),
+                                 "uo", SD_BUS_PARAM(job_id) SD_BUS_PARAM(job_path),
+                                 method_import_image, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_NAMES("JobNew", "uos", SD_BUS_PARAM(id) SD_BUS_PARAM(path) SD_BUS_PARAM(type), 0),
         SD_BUS_SIGNAL_WITH_NAMES("JobRemoved", "uosss",
                                  SD_BUS_PARAM(id) SD_BUS_PARAM(path) SD_BUS_PARAM(result)

@@ -14,6 +14,9 @@ static const char *const job_type_table[_JOB_TYPE_MAX] = {
         [JOB_PULL]   = "pull",
         [JOB_CREATE] = "create",
         [JOB_PUSH]   = "push",
+        [JOB_SAVE]   = "save",
+        [JOB_LOAD]   = "load",
+        [JOB_IMPORT] = "import",
 };
 
 static const char *const job_state_table[_JOB_STATE_MAX] = {

@@ -18,6 +18,9 @@ typedef enum JobType {
         JOB_PULL,
         JOB_CREATE,
         JOB_PUSH,
+        JOB_SAVE,
+        JOB_LOAD,
+        JOB_IMPORT,
         _JOB_TYPE_MAX,
         _JOB_TYPE_INVALID = -EINVAL,
 } JobType;

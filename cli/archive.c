@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* wharf save, load, import. The CLI opens the file (or uses stdin/stdout)
+ * and hands the fd to the engine: the bytes never travel in bus messages.
+ * An OCI layout directory (save --format oci-dir, load -i oci:DIR) is
+ * turned into/from the same tar stream by a child of the CLI, so the
+ * daemons never write or read the user's directories. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bus.h"
+#include "cli.h"
+#include "fs-util.h"
+
+#define OCI_BUFFER_SIZE (128U * 1024U)
+
+static int exit_code_for(Engine *e, int r) {
+        if (r == -EINTR)
+                return 128 + e->signal;
+        return r < 0 ? 1 : 0;
+}
+
+/* Runs method with fd as its last argument(s) (types/... before it) as a job. */
+static int run_archive_job(const char *method, FILE *log, char **names, int fd, const char *reference,
+                           const char *source, char **ret_subject) {
+        _cleanup_(engine_freep) Engine *e = NULL;
+        _cleanup_(job_freep) Job *j = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        int r;
+
+        r = engine_connect(&e, NULL);
+        if (r < 0)
+                return 1;
+        r = job_watch(e, log, &j);
+        if (r < 0) {
+                engine_print_error(NULL, r, NULL, false);
+                return 1;
+        }
+        r = engine_new_call(e, method, &m);
+        if (r >= 0 && names)
+                r = sd_bus_message_append_strv(m, names);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "h", fd);
+        if (r >= 0 && reference)
+                r = sd_bus_message_append(m, "ss", reference, source);
+        if (r < 0) {
+                fprintf(stderr, "Error: %s\n", strerror(-r));
+                return 1;
+        }
+        r = engine_call_message(e, m, 0, &reply, NULL, false);
+        if (r < 0)
+                return 1;
+        r = job_attach(j, reply);
+        if (r < 0) {
+                fprintf(stderr, "Error: unexpected reply from the engine: %s\n", strerror(-r));
+                return 1;
+        }
+        r = job_finish(j, NULL, false);
+        if (r < 0)
+                return exit_code_for(e, r);
+        if (ret_subject)
+                *ret_subject = j->subject ? strdup(j->subject) : NULL;
+        return 0;
+}
+
+/* ---- OCI layout directories ---- */
+
+static bool oci_name_ok(const char *p) {
+        const char *h;
+
+        if (streq(p, "oci-layout") || streq(p, "index.json"))
+                return true;
+        if (!(h = startswith(p, "blobs/sha256/")) || strlen(h) != 64)
+                return false;
+        return strspn(h, "0123456789abcdef") == 64;
+}
+
+/* child: the tar on fd -> the OCI layout parts of it under dir */
+static int oci_dir_write(int fd, const char *dir) {
+        static char buf[OCI_BUFFER_SIZE];
+        struct archive *a = archive_read_new();
+        struct archive_entry *ae;
+        _cleanup_(freep) char *blobs = NULL;
+
+        if (asprintf(&blobs, "%s/blobs/sha256", dir) < 0 || mkdir_p(blobs, 0755) < 0) {
+                fprintf(stderr, "Error: cannot create %s: %m\n", dir);
+                return -1;
+        }
+        archive_read_support_format_tar(a);
+        if (archive_read_open_fd(a, fd, OCI_BUFFER_SIZE) != ARCHIVE_OK)
+                return -1;
+        while (archive_read_next_header(a, &ae) == ARCHIVE_OK) {
+                const char *name = archive_entry_pathname(ae);
+                _cleanup_(freep) char *path = NULL;
+                _cleanup_(closep) int out = -EBADF;
+
+                if (archive_entry_filetype(ae) != AE_IFREG || !oci_name_ok(name))
+                        continue;
+                path = path_join(dir, name);
+                out = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+                if (out < 0) {
+                        fprintf(stderr, "Error: cannot write %s/%s: %m\n", dir, name);
+                        return -1;
+                }
+                for (;;) {
+                        la_ssize_t n = archive_read_data(a, buf, sizeof buf);
+                        if (n < 0)
+                                return -1;
+                        if (n == 0)
+                                break;
+                        if (loop_write(out, buf, n) < 0)
+                                return -1;
+                }
+        }
+        archive_read_free(a);
+        return 0;
+}
+
+static int oci_add_file(struct archive *a, const char *dir, const char *name) {
+        static char buf[OCI_BUFFER_SIZE];
+        _cleanup_(freep) char *path = path_join(dir, name);
+        _cleanup_(closep) int fd = -EBADF;
+        struct archive_entry *ae;
+        struct stat st;
+        int r = 0;
+
+        fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                return -1;
+        ae = archive_entry_new();
+        archive_entry_set_pathname(ae, name);
+        archive_entry_set_filetype(ae, AE_IFREG);
+        archive_entry_set_perm(ae, 0644);
+        archive_entry_set_size(ae, st.st_size);
+        if (archive_write_header(a, ae) != ARCHIVE_OK)
+                r = -1;
+        for (ssize_t n; r == 0 && (n = read(fd, buf, sizeof buf)) > 0;)
+                if (archive_write_data(a, buf, n) != n)
+                        r = -1;
+        archive_entry_free(ae);
+        return r;
+}
+
+/* child: dir (an OCI layout) -> a tar on fd */
+static int oci_dir_read(int fd, const char *dir) {
+        struct archive *a = archive_write_new();
+        _cleanup_(freep) char *blobs = path_join(dir, "blobs/sha256");
+        DIR *d;
+        struct dirent *de;
+
+        archive_write_set_format_pax_restricted(a);
+        if (archive_write_open_fd(a, fd) != ARCHIVE_OK)
+                return -1;
+        if (oci_add_file(a, dir, "oci-layout") < 0 || oci_add_file(a, dir, "index.json") < 0) {
+                fprintf(stderr, "Error: %s is not an OCI image layout\n", dir);
+                return -1;
+        }
+        d = blobs ? opendir(blobs) : NULL;
+        if (!d) {
+                fprintf(stderr, "Error: %s is not an OCI image layout\n", dir);
+                return -1;
+        }
+        while ((de = readdir(d))) {
+                _cleanup_(freep) char *name = NULL;
+                if (de->d_name[0] == '.')
+                        continue;
+                if (asprintf(&name, "blobs/sha256/%s", de->d_name) < 0 || !oci_name_ok(name))
+                        continue;
+                if (oci_add_file(a, dir, name) < 0)
+                        break;
+        }
+        closedir(d);
+        archive_write_close(a);
+        archive_write_free(a);
+        return 0;
+}
+
+/* Fork a child running fn(its end of a pipe, dir); *ret_fd: our end. */
+static pid_t oci_spawn(int (*fn)(int, const char *), const char *dir, bool child_writes, int *ret_fd) {
+        int p[2];
+        pid_t pid;
+
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return -1;
+        pid = fork();
+        if (pid < 0)
+                return -1;
+        if (pid == 0) {
+                close(p[child_writes ? 0 : 1]);
+                _exit(fn(p[child_writes ? 1 : 0], dir) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+        }
+        close(p[child_writes ? 1 : 0]);
+        *ret_fd = p[child_writes ? 0 : 1];
+        return pid;
+}
+
+static int wait_child(pid_t pid) {
+        int status;
+
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -1;
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* ---- commands ---- */
+
+int cmd_save(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "output", required_argument, NULL, 'o' },
+                { "format", required_argument, NULL, 'F' },
+                { "help",   no_argument,       NULL, 'h' },
+                {}
+        };
+        const char *output = NULL, *format = "docker-archive";
+        _cleanup_(freep) char *tmp = NULL;
+        _cleanup_(closep) int fd = -EBADF;
+        pid_t child = 0;
+        int c, r;
+
+        opterr = 0;
+        optind = 0;
+        while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) >= 0)
+                switch (c) {
+                case 'o':
+                        output = optarg;
+                        break;
+                case 'F':
+                        format = optarg;
+                        break;
+                case 'h':
+                        printf("\nUsage:  wharf save [OPTIONS] IMAGE [IMAGE...]\n\n"
+                               "Save one or more images to a tar archive (streamed to STDOUT by default)\n\n"
+                               "Options:\n"
+                               "      --format string   docker-archive (default: a tar that is also an OCI\n"
+                               "                        layout) or oci-dir (an OCI layout directory, -o DIR)\n"
+                               "  -o, --output string   Write to a file, instead of STDOUT\n");
+                        return 0;
+                default:
+                        usage_getopt_error("save", c, argv);
+                        return usage_exit_code("save");
+                }
+        if (argc - optind < 1) {
+                usage_error("save", "'wharf save' requires at least 1 argument.");
+                return usage_exit_code("save");
+        }
+        if (!streq(format, "docker-archive") && !streq(format, "oci-dir")) {
+                fprintf(stderr, "Error: unknown format %s: docker-archive or oci-dir\n", format);
+                return 1;
+        }
+        if (output && startswith(output, "oci:")) {
+                format = "oci-dir";
+                output += 4;
+        }
+        if (streq(format, "oci-dir")) {
+                if (!output) {
+                        fputs("Error: --format oci-dir needs -o DIR\n", stderr);
+                        return 1;
+                }
+                child = oci_spawn(oci_dir_write, output, false, &fd);
+                if (child < 0) {
+                        fprintf(stderr, "Error: %m\n");
+                        return 1;
+                }
+        } else if (output) {
+                /* as docker: a temporary file renamed into place once complete */
+                if (asprintf(&tmp, "%s.XXXXXX", output) < 0)
+                        return 1;
+                fd = mkostemp(tmp, O_CLOEXEC);
+                if (fd < 0) {
+                        fprintf(stderr, "Error: failed to save image: invalid output path: %m\n");
+                        return 1;
+                }
+                (void) fchmod(fd, 0644);
+        } else {
+                if (isatty(STDOUT_FILENO)) {
+                        fputs("Error: cowardly refusing to save to a terminal. Use the -o flag or redirect\n", stderr);
+                        return 1;
+                }
+                fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+        }
+
+        r = run_archive_job("SaveImages", NULL, argv + optind, fd, NULL, NULL, NULL);
+        fd = safe_close(fd);
+        if (child > 0 && wait_child(child) < 0 && r == 0) {
+                fprintf(stderr, "Error: cannot write the OCI layout to %s\n", output);
+                r = 1;
+        }
+        if (tmp) {
+                if (r == 0 && rename(tmp, output) < 0) {
+                        fprintf(stderr, "Error: failed to save image: %m\n");
+                        r = 1;
+                }
+                if (r != 0)
+                        (void) unlink(tmp);
+        }
+        return r;
+}
+
+int cmd_load(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "input", required_argument, NULL, 'i' },
+                { "quiet", no_argument,       NULL, 'q' },
+                { "help",  no_argument,       NULL, 'h' },
+                {}
+        };
+        const char *input = NULL;
+        _cleanup_(closep) int fd = -EBADF;
+        struct stat st;
+        pid_t child = 0;
+        int c, r;
+
+        opterr = 0;
+        optind = 0;
+        while ((c = getopt_long(argc, argv, ":i:qh", options, NULL)) >= 0)
+                switch (c) {
+                case 'i':
+                        input = optarg;
+                        break;
+                case 'q':
+                        /* there is no progress to hide: the "Loaded image" lines stay, as docker's */
+                        break;
+                case 'h':
+                        printf("\nUsage:  wharf load [OPTIONS]\n\n"
+                               "Load an image from a tar archive or STDIN\n\n"
+                               "Options:\n"
+                               "  -i, --input string   Read from tar archive file, or oci:DIR (an OCI layout\n"
+                               "                       directory), instead of STDIN\n"
+                               "  -q, --quiet          Suppress the load output\n");
+                        return 0;
+                default:
+                        usage_getopt_error("load", c, argv);
+                        return usage_exit_code("load");
+                }
+        if (argc - optind != 0) {
+                usage_error("load", "'wharf load' accepts no arguments.");
+                return usage_exit_code("load");
+        }
+        if (input && (startswith(input, "oci:") || (stat(input, &st) >= 0 && S_ISDIR(st.st_mode)))) {
+                child = oci_spawn(oci_dir_read, startswith(input, "oci:") ?: input, true, &fd);
+                if (child < 0) {
+                        fprintf(stderr, "Error: %m\n");
+                        return 1;
+                }
+        } else if (input) {
+                fd = open(input, O_RDONLY | O_CLOEXEC);
+                if (fd < 0) {
+                        fprintf(stderr, "Error: open %s: %m\n", input);
+                        return 1;
+                }
+        } else {
+                if (isatty(STDIN_FILENO)) {
+                        fputs("Error: requested load from stdin, but stdin is empty\n", stderr);
+                        return 1;
+                }
+                fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+        }
+
+        r = run_archive_job("LoadImages", stdout, NULL, fd, NULL, NULL, NULL);
+        fd = safe_close(fd);
+        if (child > 0) {
+                if (r != 0)
+                        (void) kill(child, SIGKILL);
+                (void) wait_child(child);
+        }
+        return r;
+}
+
+int cmd_import(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        _cleanup_(freep) char *id = NULL;
+        _cleanup_(closep) int fd = -EBADF;
+        const char *file, *reference;
+        int c, r;
+
+        opterr = 0;
+        optind = 0;
+        while ((c = getopt_long(argc, argv, ":h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        printf("\nUsage:  wharf import [OPTIONS] file|- [REPOSITORY[:TAG]]\n\n"
+                               "Import the contents from a tarball to create a filesystem image\n");
+                        return 0;
+                default:
+                        usage_getopt_error("import", c, argv);
+                        return usage_exit_code("import");
+                }
+        if (argc - optind < 1 || argc - optind > 2) {
+                usage_error("import", "'wharf import' requires at least 1 and at most 2 arguments.");
+                return usage_exit_code("import");
+        }
+        file = argv[optind];
+        reference = argc - optind == 2 ? argv[optind + 1] : "";
+        if (streq(file, "-"))
+                fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+        else
+                fd = open(file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+                fprintf(stderr, "Error: open %s: %m\n", file);
+                return 1;
+        }
+        /* docker's client streams a local file too: the history says "-" */
+        r = run_archive_job("ImportImage", NULL, NULL, fd, reference, "-", &id);
+        if (r == 0)
+                printf("%s\n", strempty(id));
+        return r;
+}
