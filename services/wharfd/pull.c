@@ -62,6 +62,8 @@ struct Pull {
         sd_bus_slot *slot;     /* ResolveImage, HasLayer, CommitImage */
         sd_event_source *grace_event;
         PullLayer *grace_layer;
+        char *failure;         /* kept while the failed pull waits for graphd's last verdicts */
+        sd_event_source *failure_wait;
 
         PullDoneHandler done;
         void *userdata;
@@ -95,6 +97,8 @@ Pull *pull_free(Pull *p) {
         sd_bus_slot_unref(p->limit_slot);
         pull_options_done(&p->opts);
         sd_event_source_disable_unref(p->grace_event);
+        sd_event_source_disable_unref(p->failure_wait);
+        free(p->failure);
         LIST_REMOVE(pulls, p->manager->pulls, p);
         reference_done(&p->ref);
         free(p->normalized);
@@ -117,10 +121,58 @@ const char *pull_config(Pull *p) {
 }
 
 /* Ends the pull with an error; p may be gone afterwards. */
+static void cancel_transfers(Pull *p) {
+        for (size_t i = 0; i < p->n_layers; i++) {
+                PullLayer *l = &p->layers[i];
+                if (l->has_transfer_id && !l->transfer_done) {
+                        (void) backend_call_ignore(p->manager, BACKEND_REGISTRY, "CancelTransfer", "u", l->transfer_id);
+                        l->transfer_done = true;
+                }
+        }
+}
+
+static bool pull_has_open_ingests(Pull *p) {
+        for (size_t i = 0; i < p->n_layers; i++) {
+                PullLayer *l = &p->layers[i];
+                if (l->has_ingest_id && !l->done && !l->ingest_error)
+                        return true;
+        }
+        return false;
+}
+
+/* Ends a failed pull once no ingest is open (or the wait ran out): graphd
+ * answers a failed ingest after removing its tree, so when the client hears
+ * of the failure, nothing of the pull is left in the store. */
+static void pull_fail_finish(Pull *p) {
+        if (!p->failure || pull_has_open_ingests(p))
+                return;
+        p->failure_wait = sd_event_source_disable_unref(p->failure_wait);
+        p->done(p, -EIO, p->failure, p->userdata); /* p may be gone */
+}
+
+static int on_failure_wait(sd_event_source *s, uint64_t usec, void *userdata) {
+        Pull *p = userdata;
+
+        log_warning("Pull of %s: graphd did not report every layer in time, failing anyway.", p->normalized);
+        p->failure_wait = sd_event_source_disable_unref(p->failure_wait);
+        p->done(p, -EIO, p->failure, p->userdata);
+        return 0;
+}
+
 static void pull_fail(Pull *p, const char *message) {
         if (p->failed)
                 return;
         p->failed = true;
+        p->grace_event = sd_event_source_disable_unref(p->grace_event);
+        if (pull_has_open_ingests(p)) {
+                p->failure = strdup(message);
+                /* the other layers' streams end now: graphd drops them */
+                cancel_transfers(p);
+                if (p->failure &&
+                    sd_event_add_time_relative(p->manager->event, &p->failure_wait, CLOCK_MONOTONIC,
+                                               PULL_INGEST_WAIT_USEC, 0, on_failure_wait, p) >= 0)
+                        return;
+        }
         p->done(p, -EIO, message, p->userdata);
 }
 
@@ -481,6 +533,15 @@ static void pull_layer_ingest_done(PullLayer *l, const char *chain_id, const cha
         Pull *p = l->pull;
         int r;
 
+        if (p->failed) {
+                if (isempty(error))
+                        l->done = true;
+                else if (!(l->ingest_error = strdup(error)))
+                        l->done = true; /* out of memory: it is over all the same */
+                pull_fail_finish(p);
+                return;
+        }
+
         if (isempty(error)) {
                 if (!streq(chain_id, l->m->chain_id))
                         log_warning("graphd reports chain id %s for layer %s, expected %s.", chain_id, l->m->digest, l->m->chain_id);
@@ -608,6 +669,11 @@ void pull_dispatch_backend_vanished(Manager *m, Backend b) {
                         bool waiting = b == BACKEND_GRAPH ? l->has_ingest_id && !l->done :
                                        b == BACKEND_REGISTRY ? l->has_transfer_id && !l->transfer_done : false;
                         if (waiting) {
+                                /* a dead graphd reports no ingest: none is open any more */
+                                if (b == BACKEND_GRAPH)
+                                        for (size_t j = 0; j < p->n_layers; j++)
+                                                if (p->layers[j].has_ingest_id && !p->layers[j].ingest_error)
+                                                        p->layers[j].done = true;
                                 pull_failf(p, "%s failed: the daemon exited during the pull", backend_info(b)->short_name);
                                 break;
                         }
