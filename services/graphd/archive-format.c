@@ -293,11 +293,14 @@ static bool is_hex64(const char *s, size_t n) {
 }
 
 int archive_path_digest(const char *path, char ret[static DIGEST_STRING_MAX]) {
-        const char *p, *hex = NULL;
+        static const char blobs[] = "blobs/sha256/";
+        const size_t n = strlen(path), nb = sizeof blobs - 1;
+        const char *hex = NULL;
 
-        if ((p = startswith(path, "blobs/sha256/")) && is_hex64(p, strlen(p)))
-                hex = p;
-        else if (strlen(path) == DIGEST_HEX_LEN + 5 && is_hex64(path, DIGEST_HEX_LEN) &&
+        /* lengths from path itself: gcc's overread check cannot follow startswith() */
+        if (n > nb && strncmp(path, blobs, nb) == 0 && is_hex64(path + nb, n - nb))
+                hex = path + nb;
+        else if (n == DIGEST_HEX_LEN + 5 && is_hex64(path, DIGEST_HEX_LEN) &&
                  (streq(path + DIGEST_HEX_LEN, ".json")))
                 hex = path;
         if (!hex)
