@@ -168,7 +168,9 @@ static int on_exec_call(sd_bus_message *reply, void *userdata, sd_bus_error *ret
                         log_debug("Stop signal to container %s failed: %s", k->id, strempty(msg));
                 break;
         case EXEC_CALL_STOP_KILL:
-                if (e && c && c->status == CONTAINER_RUNNING && !c->cleaning) {
+                /* "not running": it is exiting already, and its Exited completes the stop */
+                if (e && c && c->status == CONTAINER_RUNNING && !c->cleaning &&
+                    !sd_bus_error_has_name(e, WHARF_ERROR_CONTAINER_NOT_RUNNING)) {
                         log_warning("Failed to kill container %s: %s", k->id, strempty(msg));
                         stop_fail(k->manager, c, msg ?: "execd failed");
                 }
