@@ -108,7 +108,7 @@ static int method_kill(sd_bus_message *message, void *userdata, sd_bus_error *er
                 return r;
         r = container_kill(c, sig);
         if (r == -ESRCH)
-                return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Container %s is not running", id);
+                return sd_bus_error_setf(error, WHARF_ERROR_CONTAINER_NOT_RUNNING, "Container %s is not running", id);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Failed to signal container %s: %m", id);
         return sd_bus_reply_method_return(message, NULL);

@@ -173,6 +173,7 @@ exec1() {
         [ "$(cat "$T/state/run/exec/sleeper/exit")" = 137 ]
         run exec1 Kill si sleeper 9
         [ "$status" -ne 0 ]
+        [[ "$output" == *"is not running"* ]]
 
         exec1 Delete s sleeper
         [ ! -e "$T/state/run/exec/sleeper" ]
