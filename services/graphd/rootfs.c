@@ -140,7 +140,11 @@ static int container_dir_create(Graph *g, const char *dir, const char *cid, cons
                 goto finish;
         }
         text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-        r = text ? write_file_atomic(meta, text, strlen(text), 0600) : -ENOMEM;
+        /* No fsync: this is on every container start's path, a kill -9 loses
+         * nothing, and after a power loss an empty rootfs.json reads as a
+         * container being created (container_refs_load skips it), as
+         * docker's overlay2 does not sync its per-container files either. */
+        r = text ? write_file_atomic_nosync(meta, text, strlen(text), 0600) : -ENOMEM;
         if (r >= 0 && chmod(tmp, 0711) < 0)
                 r = -errno;
         if (r >= 0 && rename(tmp, dir) < 0)
