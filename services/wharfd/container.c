@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -347,12 +348,56 @@ int container_load_all(const char *dir, Container **head, unsigned *ret_n_bad) {
         return 0;
 }
 
-int container_remove_files(const Container *c, const char *dir) {
-        _cleanup_(freep) char *cdir = path_join(dir, c->id);
+#define TRASH_PREFIX ".trash-"
 
-        if (!cdir)
+static void *rm_rf_thread(void *path) {
+        (void) rm_rf(path);
+        free(path);
+        return NULL;
+}
+
+/* The record is renamed out of the way at once (a restarted engine no
+ * longer sees the container) and its files are deleted on a thread: a
+ * `run --rm` is answered once the container is gone, not once its log and
+ * records are unlinked, which on a journaling fs costs milliseconds. */
+int container_remove_files(const Container *c, const char *dir) {
+        _cleanup_(freep) char *cdir = path_join(dir, c->id), *trash = NULL;
+        pthread_attr_t attr;
+        pthread_t thread;
+        bool started = false;
+
+        if (!cdir || asprintf(&trash, "%s/" TRASH_PREFIX "%s", dir, c->id) < 0)
                 return -ENOMEM;
-        return rm_rf(cdir);
+        if (rename(cdir, trash) < 0)
+                return errno == ENOENT ? 0 : rm_rf(cdir);
+        if (pthread_attr_init(&attr) == 0) {
+                started = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+                          pthread_create(&thread, &attr, rm_rf_thread, trash) == 0;
+                (void) pthread_attr_destroy(&attr);
+        }
+        if (started) {
+                TAKE_PTR(trash);
+                return 0;
+        }
+        return rm_rf(trash);
+}
+
+/* what a removal thread had not finished when the engine stopped */
+void container_sweep_trash(const char *dir) {
+        DIR *d = opendir(dir);
+
+        if (!d)
+                return;
+        for (struct dirent *de; (de = readdir(d)); ) {
+                _cleanup_(freep) char *p = NULL;
+
+                if (!startswith(de->d_name, TRASH_PREFIX))
+                        continue;
+                p = path_join(dir, de->d_name);
+                if (p)
+                        (void) rm_rf(p);
+        }
+        closedir(d);
 }
 
 Container *container_find_by_name(Container *head, const char *name) {

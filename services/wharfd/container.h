@@ -94,6 +94,7 @@ int container_load(const char *dir, const char *id, Container **ret);
  * through *ret_n_bad). */
 int container_load_all(const char *dir, Container **head, unsigned *ret_n_bad);
 int container_remove_files(const Container *c, const char *dir);
+void container_sweep_trash(const char *dir);
 
 /* By full id, then name (with or without '/'), then unique id prefix.
  * -ESRCH when absent, -ENOTUNIQ when a prefix matches several. */

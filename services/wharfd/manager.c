@@ -93,6 +93,7 @@ int manager_startup(Manager *m) {
         unsigned bad = 0;
         int r;
 
+        container_sweep_trash(m->containers_dir);
         r = container_load_all(m->containers_dir, &m->containers, &bad);
         if (r < 0)
                 return log_error_errno(r, "Failed to load containers from %s: %m", m->containers_dir);

@@ -159,3 +159,21 @@ wait_restart_count() {
         assert_no_containers
         assert_no_leaks 15
 }
+
+@test "rm: the record is gone at once, its files soon; a restarted engine sweeps what a removal left" {
+        local cdir=$STATE/lib/engine/containers id i
+        create_ctr rmf "$(BB)" true
+        id=$(wharf inspect -f '{{.Id}}' rmf </dev/null)
+        [ -d "$cdir/$id" ]
+        wrun rm rmf
+        assert_status 0
+        [ ! -e "$cdir/$id" ]
+        for i in $(seq 50); do [ -z "$(ls -A "$cdir")" ] && break; sleep 0.1; done
+        [ -z "$(ls -A "$cdir")" ] || { ls -A "$cdir"; false; }
+        # what an engine killed during a removal leaves behind
+        mkdir -p "$cdir/.trash-$id/sub" && touch "$cdir/.trash-$id/sub/f"
+        kill_all_daemons
+        wrun ps -a -q
+        assert_status 0
+        [ ! -e "$cdir/.trash-$id" ]
+}
