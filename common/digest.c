@@ -63,24 +63,6 @@ int sha256_digest(const void *data, size_t size, char out[static DIGEST_STRING_M
         return sha256_final(s, out);
 }
 
-const char *digest_hex(const char *d) {
-        const char *h;
-
-        if (!d)
-                return NULL;
-        h = startswith(d, DIGEST_PREFIX);
-        if (!h || strlen(h) != DIGEST_HEX_LEN)
-                return NULL;
-        for (const char *c = h; *c; c++)
-                if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
-                        return NULL;
-        return h;
-}
-
-bool digest_is_valid(const char *d) {
-        return digest_hex(d) != NULL;
-}
-
 int chain_id(const char *parent, const char *diff_id, char out[static DIGEST_STRING_MAX]) {
         char buf[2 * DIGEST_STRING_MAX + 2];
 
