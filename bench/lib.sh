@@ -55,8 +55,14 @@ bench_init() {
         "$BENCH_SRCDIR/bench/install-peers" --check >/dev/null 2>&1 ||
                 "$BENCH_SRCDIR/bench/install-peers" >&2 || die "bench/install-peers failed"
         WORK=$(mktemp -d "/tmp/wbench-$BENCH_NAME.XXXXXX") || die "mktemp"
-        mkdir -p "$WORK/times" "$WORK/logs"
+        mkdir -p "$WORK/times" "$WORK/logs" "$WORK/rt"
         : > "$WORK/notes"
+        # Every engine's per-boot runtime state (docker's exec-root, podman's
+        # runroot, runc's root; wharf's run/ is one by tools/stack) on a
+        # tmpfs, as /run is on a systemd host, so no row pays a disk journal
+        # that a real host does not.
+        BENCH_RT=$WORK/rt
+        mount -t tmpfs -o mode=0755 wbench-rt "$BENCH_RT" || die "cannot mount a tmpfs on $BENCH_RT"
         BENCH_LINKS_BEFORE=$(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort)
         BENCH_NETNS_BEFORE=$(ip netns list 2>/dev/null | awk '{ print $1 }' | sort)
         # podman's CNI plugins leave their firewall chains and IPAM state
@@ -96,7 +102,7 @@ bench_fixtures() {
 bench_rootfs() {
         local blob=$WORK/fixtures/images/blobs/sha256/${BUSYBOX_LAYER#sha256:}
         ROOTFS=$WORK/bundle/rootfs
-        mkdir -p "$ROOTFS" "$WORK/runc"
+        mkdir -p "$ROOTFS" "$BENCH_RT/runc"
         tar -xzf "$blob" -C "$ROOTFS" || die "unpacking the busybox layer"
         mkdir -p "$ROOTFS/proc" "$ROOTFS/sys" "$ROOTFS/dev"
         (cd "$WORK/bundle" && runc spec) || die "runc spec"
@@ -135,7 +141,7 @@ bench_docker_start() {
                 ip addr add 172.31.$(( $$ % 200 + 20 )).1/24 dev "$BENCH_DOCKER_BRIDGE" &&
                 ip link set "$BENCH_DOCKER_BRIDGE" up || { note "docker: could not create a bridge"; return 1; }
         DOCKER_SOCK=$d/docker.sock
-        setsid /usr/sbin/dockerd --data-root "$d/data" --exec-root "$d/exec" \
+        setsid /usr/sbin/dockerd --data-root "$d/data" --exec-root "$BENCH_RT/docker" \
                 -H "unix://$DOCKER_SOCK" --pidfile "$d/docker.pid" \
                 --bridge "$BENCH_DOCKER_BRIDGE" --iptables=false --ip-forward=false --ip-masq=false \
                 --userland-proxy=false --storage-driver overlay2 \
@@ -158,7 +164,7 @@ docker() { /usr/bin/docker -H "unix://$DOCKER_SOCK" "$@"; }
 bench_podman_init() {
         local d=$WORK/podman
         [ -x /usr/bin/podman ] || { note "podman: not installed, row skipped"; return 1; }
-        mkdir -p "$d/root" "$d/runroot" "$d/tmp" "$d/net"
+        mkdir -p "$d/root" "$BENCH_RT/podman" "$d/tmp" "$d/net"
         cat > "$d/containers.conf" <<EOF
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=20000:20000"]
@@ -172,7 +178,7 @@ tmp_dir = "$d/tmp"
 network_config_dir = "$d/net"
 EOF
         export CONTAINERS_CONF=$d/containers.conf
-        PODMAN=(/usr/bin/podman --root "$d/root" --runroot "$d/runroot")
+        PODMAN=(/usr/bin/podman --root "$d/root" --runroot "$BENCH_RT/podman")
         BENCH_PODMAN_UP=1
 }
 
@@ -386,8 +392,8 @@ bench_cleanup() {
         bench_podman_stop
         bench_docker_stop
         [ -n "${BENCH_WHARF_UP:-}" ] && "$STACK" stop --state "$WORK/state" >/dev/null 2>&1
-        runc --root "$WORK/runc" list -q 2>/dev/null | while read -r c; do
-                runc --root "$WORK/runc" delete -f "$c"; done
+        runc --root "$BENCH_RT/runc" list -q 2>/dev/null | while read -r c; do
+                runc --root "$BENCH_RT/runc" delete -f "$c"; done
         fixtures_registry_stop "$WORK/fixtures" 2>/dev/null
         [ -n "${BENCH_WHARF_TABLE:-}" ] && nft delete table ip "$BENCH_WHARF_TABLE" 2>/dev/null
         [ -n "${BENCH_DOCKER_BRIDGE:-}" ] && ip link del "$BENCH_DOCKER_BRIDGE" 2>/dev/null
@@ -406,6 +412,7 @@ bench_cleanup() {
                 say "removed podman's CNI firewall chains"
         fi
         [ "${BENCH_CNI_DIR_BEFORE:-1}" = 0 ] && rm -rf /var/lib/cni
+        [ -n "${BENCH_RT:-}" ] && mountpoint -q "$BENCH_RT" && umount "$BENCH_RT"
 
         # check: nothing of ours is left
         sleep 0.5

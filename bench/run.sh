@@ -68,7 +68,7 @@ if want podman && bench_podman_init; then
                 note "podman: run failed: rows skipped"
         fi
 fi
-if want runc && ! runc --root "$WORK/runc" run --bundle "$WORK/bundle" wbench-probe; then
+if want runc && ! runc --root "$BENCH_RT/runc" run --bundle "$WORK/bundle" wbench-probe; then
         note "runc: run on the bundle failed: row skipped"; BENCH_PEERS=${BENCH_PEERS/runc/}
 fi
 
@@ -109,7 +109,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         [ $HAVE_WHARF = 1 ] && measure wharf -- "$WHARF_CLI" run --rm --network none "$BUSYBOX" true
         [ $HAVE_PODMAN = 1 ] && measure podman -- "${PODMAN[@]}" run --rm --network none "$BUSYBOX" true
         [ $HAVE_DOCKER = 1 ] && measure docker -- /usr/bin/docker -H "unix://$DOCKER_SOCK" run --rm --network none "$BUSYBOX" true
-        want runc && measure runc -- runc --root "$WORK/runc" run --bundle "$WORK/bundle" wbench
+        want runc && measure runc -- runc --root "$BENCH_RT/runc" run --bundle "$WORK/bundle" wbench
         want unshare && measure unshare -- unshare --fork --pid --mount --uts --ipc --net chroot "$ROOTFS" true
         for row in "${ROWS_BRIDGE[@]}"; do
                 case ${row%%|*} in
