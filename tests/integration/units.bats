@@ -19,7 +19,8 @@ teardown() {
         done
         # our children: reap them (a zombie would still answer kill -0);
         # the forked dbus-daemons are not: wait until they are gone
-        wait 2>/dev/null || true
+        # (only those: a bare wait would also wait for bats' test timer)
+        [ ${#PIDS[@]} -eq 0 ] || wait "${PIDS[@]}" 2>/dev/null || true
         for p in "${PIDS[@]}"; do
                 for i in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
         done
