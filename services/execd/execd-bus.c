@@ -70,9 +70,6 @@ static int method_run(sd_bus_message *message, void *userdata, sd_bus_error *err
         if (r < 0)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "runtime %s: not installed", spec.runtime);
         if (spec.runtime_path) {
-                if (spec.terminal)
-                        return sd_bus_error_setf(error, SD_BUS_ERROR_NOT_SUPPORTED,
-                                                 "runtime %s: a terminal is not supported yet", spec.runtime);
                 if (!spec.cgroups_path && asprintf(&spec.cgroups_path, "wharf/%s", id) < 0)
                         return -ENOMEM;
                 r = oci_spec_complete(json, &spec, spec.cgroups_path, &oci_json);

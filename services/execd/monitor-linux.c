@@ -159,7 +159,55 @@ static int mount_in_root(int rootfd, const char *source, const char *path, bool 
         return r;
 }
 
-static void setup_dev(int rootfd, int errfd) {
+static const ExecDevice *spec_device(const ExecSpec *s, const char *path) {
+        for (size_t i = 0; i < s->n_devices; i++)
+                if (streq(s->devices[i].path, path))
+                        return &s->devices[i];
+        return NULL;
+}
+
+/* linux.devices: the node, owned and moded as asked; without CAP_MKNOD (a
+ * user namespace) a bind mount of the host's node at the same path, as runc.
+ * /dev/ptmx stays our link to the container's devpts (runc replaces it too). */
+static void create_spec_devices(const ExecSpec *s, int rootfd, int errfd) {
+        for (size_t i = 0; i < s->n_devices; i++) {
+                const ExecDevice *d = &s->devices[i];
+                const char *slash = strrchr(d->path, '/'), *base = slash + 1;
+                char dir[PATH_MAX], p[32], sub[PATH_MAX + 32];
+                mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+                int dirfd;
+
+                if (streq(d->path, "/dev/ptmx"))
+                        continue;
+                if ((size_t) (slash - d->path) >= sizeof(dir))
+                        die(errfd, MONITOR_STAGE_SETUP, ENAMETOOLONG, "device %s: path too long", d->path);
+                memcpy(dir, d->path, slash - d->path);
+                dir[slash - d->path] = 0;
+                dirfd = open_in_root(rootfd, dir[0] ? dir : "/", false);
+                if (dirfd < 0)
+                        die_errno(errfd, "device %s: open %s", d->path, dir);
+                /* a spec entry replaces a default node (runc) */
+                if (unlinkat(dirfd, base, 0) < 0 && errno != ENOENT)
+                        die_errno(errfd, "device %s: remove the old node", d->path);
+                if (mknodat(dirfd, base, type | (d->mode & 07777), makedev(d->major, d->minor)) < 0) {
+                        int f;
+
+                        if (errno != EPERM)
+                                die_errno(errfd, "mknod %s", d->path);
+                        f = openat(dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+                        if (f < 0)
+                                die_errno(errfd, "create %s", d->path);
+                        close(f);
+                        snprintf(sub, sizeof(sub), "%s/%s", fd_path(dirfd, p), base);
+                        if (mount(d->path, sub, NULL, MS_BIND, NULL) < 0)
+                                die_errno(errfd, "bind mount %s", d->path);
+                } else if (fchownat(dirfd, base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+                        die_errno(errfd, "chown %s", d->path);
+                close(dirfd);
+        }
+}
+
+static void setup_dev(const ExecSpec *s, int rootfd, int errfd) {
         static const struct {
                 const char *name;
                 unsigned major, minor;
@@ -186,6 +234,11 @@ static void setup_dev(int rootfd, int errfd) {
 
         /* a fresh tmpfs of our own: no symlinks to fear below it */
         for (size_t i = 0; i < ELEMENTSOF(devices); i++) {
+                char path[32];
+
+                snprintf(path, sizeof(path), "/dev/%s", devices[i].name);
+                if (spec_device(s, path))
+                        continue; /* made below as the spec says */
                 if (mknodat(devfd, devices[i].name, S_IFCHR | 0666,
                             makedev(devices[i].major, devices[i].minor)) >= 0)
                         continue;
@@ -221,6 +274,8 @@ static void setup_dev(int rootfd, int errfd) {
                     symlinkat(links[i].target, devfd, links[i].name) < 0)
                         die_errno(errfd, "symlink /dev/%s", links[i].name);
         close(devfd);
+
+        create_spec_devices(s, rootfd, errfd);
 }
 
 static bool is_standard_destination(const char *d) {
@@ -233,21 +288,22 @@ static bool is_standard_destination(const char *d) {
         return false;
 }
 
-/* /sys/fs/cgroup inside: read-only, showing the container's own cgroup when
- * it has a cgroup namespace (the kernel roots the mounts there). */
+/* /sys/fs/cgroup inside: read-only unless the mount lacks "ro" (docker's
+ * --privileged), showing the container's own cgroup when it has a cgroup
+ * namespace (the kernel roots the mounts there). */
 static void mount_cgroups(const ExecMount *m, const Cgroup *cg, int rootfd, int errfd) {
-        const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+        const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | (m->flags & MS_RDONLY);
         char p[32], sub[64];
         int fd;
 
         if (!cg || !cg->ops)
                 return;
         if (cg->ops == &cgroup_v2_ops) {
-                if (mount_in_root(rootfd, "cgroup2", m->destination, false, "cgroup2", flags | MS_RDONLY, NULL, 0) < 0)
+                if (mount_in_root(rootfd, "cgroup2", m->destination, false, "cgroup2", flags, NULL, 0) < 0)
                         die_errno(errfd, "mount %s", m->destination);
                 return;
         }
-        if (mount_in_root(rootfd, "tmpfs", m->destination, false, "tmpfs", flags, "mode=755,size=64k", 0) < 0)
+        if (mount_in_root(rootfd, "tmpfs", m->destination, false, "tmpfs", flags & ~MS_RDONLY, "mode=755,size=64k", 0) < 0)
                 die_errno(errfd, "mount %s", m->destination);
         fd = openat2_in_root(rootfd, m->destination);
         if (fd < 0)
@@ -257,10 +313,10 @@ static void mount_cgroups(const ExecMount *m, const Cgroup *cg, int rootfd, int 
                 if (!cg->paths[c])
                         continue;
                 snprintf(sub, sizeof(sub), "%s/%s", fd_path(fd, p), name);
-                if (mkdir(sub, 0755) < 0 || mount("cgroup", sub, "cgroup", flags | MS_RDONLY, name) < 0)
+                if (mkdir(sub, 0755) < 0 || mount("cgroup", sub, "cgroup", flags, name) < 0)
                         die_errno(errfd, "mount %s/%s", m->destination, name);
         }
-        if (mount(NULL, fd_path(fd, p), NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL) < 0)
+        if ((flags & MS_RDONLY) && mount(NULL, fd_path(fd, p), NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
                 die_errno(errfd, "remount %s read-only", m->destination);
         close(fd);
 }
@@ -339,7 +395,19 @@ static void setup_masked_paths(const ExecSpec *s, int rootfd, int errfd) {
         }
 }
 
+/* /sys is read-only unless a spec mount of type sysfs there says otherwise
+ * (docker's --privileged) */
+static unsigned long sys_mount_flags(const ExecSpec *s) {
+        const unsigned long mask = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+        for (size_t i = 0; i < s->n_mounts; i++)
+                if (streq(s->mounts[i].destination, "/sys") && streq_ptr(s->mounts[i].type, "sysfs"))
+                        return s->mounts[i].flags & mask;
+        return mask;
+}
+
 static void setup_rootfs(const ExecSpec *s, const Cgroup *cg, int errfd) {
+        unsigned long sys_flags;
         int rootfd;
 
         /* nothing we mount may propagate back to the host */
@@ -353,13 +421,13 @@ static void setup_rootfs(const ExecSpec *s, const Cgroup *cg, int errfd) {
 
         if (mount_in_root(rootfd, "proc", "/proc", false, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0) < 0)
                 die_errno(errfd, "mount /proc");
-        setup_dev(rootfd, errfd);
+        setup_dev(s, rootfd, errfd);
 
-        if (mount_in_root(rootfd, "sysfs", "/sys", false, "sysfs",
-                          MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0) < 0 &&
+        sys_flags = sys_mount_flags(s);
+        if (mount_in_root(rootfd, "sysfs", "/sys", false, "sysfs", sys_flags, NULL, 0) < 0 &&
             /* sysfs refuses when the netns is not ours to show: bind the host's */
             mount_in_root(rootfd, "/sys", "/sys", false, NULL, MS_BIND | MS_REC, NULL,
-                          MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC) < 0)
+                          sys_flags) < 0)
                 die_errno(errfd, "mount /sys");
 
         setup_spec_mounts(s, cg, rootfd, errfd);

@@ -54,6 +54,9 @@ static int run_runtime(const char *runtime, const char *bundle, const int stdio[
 
                 sigemptyset(&none);
                 (void) sigprocmask(SIG_SETMASK, &none, NULL);
+                /* in the bundle: relative paths (the console socket) are short */
+                if (chdir(bundle) < 0)
+                        _exit(127);
                 (void) signal(SIGPIPE, SIG_DFL);
                 (void) signal(SIGHUP, SIG_DFL);
                 for (int fd = 0; fd < 3; fd++) {
@@ -113,16 +116,23 @@ static void read_failure(int errfd, const char *what, int status, MonitorMessage
 }
 
 int oci_create(const char *runtime, const char *bundle, const char *id, const int stdio[3], int errfd,
-               pid_t *ret_pid, MonitorMessage *ret_failure) {
+               const char *console_socket, pid_t *ret_pid, MonitorMessage *ret_failure) {
         char pidfile[4096], text[32] = {};
         int status, fd;
         ssize_t n;
 
         snprintf(pidfile, sizeof(pidfile), "%s/runtime.pid", bundle);
         (void) unlink(pidfile);
-        status = run_runtime(runtime, bundle, stdio,
-                             (char *[]) { (char *) "create", (char *) "--bundle", (char *) bundle,
-                                          (char *) "--pid-file", pidfile, (char *) id, NULL });
+        if (console_socket)
+                status = run_runtime(runtime, bundle, stdio,
+                                     (char *[]) { (char *) "create", (char *) "--bundle", (char *) bundle,
+                                                  (char *) "--pid-file", pidfile,
+                                                  (char *) "--console-socket", (char *) console_socket,
+                                                  (char *) id, NULL });
+        else
+                status = run_runtime(runtime, bundle, stdio,
+                                     (char *[]) { (char *) "create", (char *) "--bundle", (char *) bundle,
+                                                  (char *) "--pid-file", pidfile, (char *) id, NULL });
         if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
                 read_failure(errfd, "create", status, ret_failure);
                 return -1;

@@ -510,11 +510,77 @@ static void cleanup_cgroup(void) {
  * then our child like our own. The cgroup it made (same path rules as ours:
  * linux.cgroupsPath below the runtime's own cgroup, which is ours) is
  * recorded for execd's Pause/Stats/ListProcesses and our Exec. */
-static int start_oci(const char *cgroup_path, const int stdio[3], int errfd, pid_t *ret_pid) {
+/* runc's --console-socket: a stream socket in the bundle, bound through our
+ * directory fd (RUN/exec/<64 hex>/... may not fit sun_path); the runtime
+ * runs in the bundle and gets the relative name. */
+#define MONITOR_CONSOLE_SOCKET "console.sock"
+
+static int listen_console(void) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        int fd;
+
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", M.dirfd, MONITOR_CONSOLE_SOCKET);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return -errno;
+        (void) unlinkat(M.dirfd, MONITOR_CONSOLE_SOCKET, 0);
+        if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+/* The pty master the runtime sent (with the pty's name) while `create` ran:
+ * queued on the socket, so it is read once create has exited. */
+static int receive_console(int listen_fd) {
+        char name[4096];
+        int conn, fd;
+        ssize_t n;
+
+        conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        if (conn < 0)
+                return errno == EAGAIN ? -ENOTCONN : -errno;
+        n = monitor_recv(conn, name, sizeof(name), &fd, 1);
+        close(conn);
+        if (n < 0)
+                return (int) n;
+        return fd >= 0 ? fd : -EBADMSG;
+}
+
+static int start_oci(const char *cgroup_path, const int stdio[3], int errfd, pid_t *ret_pid, int *ret_master) {
+        _cleanup_(closep) int console = -EBADF, err_read = -EBADF;
         MonitorMessage failure = {};
+        int err_pipe[2], r;
         pid_t pid;
 
-        if (oci_create(M.spec.runtime_path, M.bundle, M.id, stdio, errfd, &pid, &failure) < 0)
+        if (M.spec.terminal) {
+                /* the container's stdio is the pty: the runtime's complaints
+                 * come through a pipe of our own */
+                console = listen_console();
+                if (console < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
+                        oci_failure_from_text("console socket failed", &failure);
+                        goto fail;
+                }
+                err_read = err_pipe[0];
+                r = oci_create(M.spec.runtime_path, M.bundle, M.id, (int[]) { -1, -1, err_pipe[1] },
+                               err_read, MONITOR_CONSOLE_SOCKET, &pid, &failure);
+                close(err_pipe[1]);
+                (void) unlinkat(M.dirfd, MONITOR_CONSOLE_SOCKET, 0);
+                if (r < 0)
+                        goto fail;
+                *ret_master = receive_console(console);
+                if (*ret_master < 0) {
+                        char text[128];
+                        snprintf(text, sizeof(text), "OCI runtime create: no terminal on the console socket: %s",
+                                 strerror(-*ret_master));
+                        oci_failure_from_text(text, &failure);
+                        failure.stage = MONITOR_STAGE_SETUP;
+                        *ret_master = -EBADF;
+                        goto fail;
+                }
+        } else if (oci_create(M.spec.runtime_path, M.bundle, M.id, stdio, errfd, NULL, &pid, &failure) < 0)
                 goto fail;
         M.init_pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
         if (M.init_pidfd < 0) {
@@ -534,6 +600,8 @@ static int start_oci(const char *cgroup_path, const int stdio[3], int errfd, pid
 
 fail:
         /* clean first: the failure's receiver may look for leftovers at once */
+        *ret_master = safe_close(*ret_master);
+        (void) unlinkat(M.dirfd, MONITOR_CONSOLE_SOCKET, 0);
         M.init_pidfd = safe_close(M.init_pidfd);
         oci_delete(M.spec.runtime_path, M.bundle, M.id);
         /* reap what the runtime left to us */
@@ -651,7 +719,7 @@ pipes:
         (void) sigprocmask(SIG_BLOCK, &mask, NULL);
 
         if (M.spec.runtime_path) {
-                r = start_oci(cgroup_path, (int[]) { ctr_in[0], ctr_out[1], ctr_err[1] }, ctr_err[0], &pid);
+                r = start_oci(cgroup_path, (int[]) { ctr_in[0], ctr_out[1], ctr_err[1] }, ctr_err[0], &pid, &master);
                 close(sock[0]);
                 close(sock[1]);
                 safe_close(ctr_in[0]);

@@ -61,6 +61,9 @@ void exec_spec_done(ExecSpec *s) {
                 free(s->mounts[i].data);
         }
         free(s->mounts);
+        for (size_t i = 0; i < s->n_devices; i++)
+                free(s->devices[i].path);
+        free(s->devices);
         strv_free(s->masked_paths);
         strv_free(s->readonly_paths);
         free(s->rlimits);
@@ -84,7 +87,7 @@ enum {
         TAG_MASKED = 'k', TAG_READONLY_PATH = 'K', TAG_TERMINAL = 'T', TAG_RLIMIT = 'l',
         TAG_RESOURCE = 'x', TAG_CGROUPS_PATH = 'P', TAG_SECCOMP = 'X', TAG_LOG_PATH = 'L',
         TAG_LOG_SIZE = 'z', TAG_LOG_FILES = 'Z', TAG_KEEP_STDIN = 'I',
-        TAG_RUNTIME_PATH = 'E',
+        TAG_RUNTIME_PATH = 'E', TAG_DEVICE = 'D',
 };
 
 /* linux.resources as "name=value" records */
@@ -173,6 +176,12 @@ int exec_spec_serialize(const ExecSpec *s, char **ret, size_t *ret_size) {
                 put(&b, TAG_MOUNT_FLAGS, "%lx", m->flags);
                 if (m->data)
                         put(&b, TAG_MOUNT_DATA, "%s", m->data);
+        }
+        /* the path last: it may hold ':' */
+        for (size_t i = 0; i < s->n_devices; i++) {
+                const ExecDevice *d = &s->devices[i];
+                put(&b, TAG_DEVICE, "%c:%" PRIu32 ":%" PRIu32 ":%" PRIo32 ":%" PRIu32 ":%" PRIu32 ":%s",
+                    d->type, d->major, d->minor, d->mode, (uint32_t) d->uid, (uint32_t) d->gid, d->path);
         }
         STRV_FOREACH(p, s->masked_paths)
                 put(&b, TAG_MASKED, "%s", *p);
@@ -355,6 +364,25 @@ static int deserialize_record(ExecSpec *s, char tag, const char *v) {
         }
         case TAG_RESOURCE:
                 return deserialize_resource(&s->resources, v);
+        case TAG_DEVICE: {
+                ExecDevice d = {};
+                uint32_t uid, gid;
+                int n = 0;
+
+                if (sscanf(v, "%c:%" SCNu32 ":%" SCNu32 ":%" SCNo32 ":%" SCNu32 ":%" SCNu32 ":%n",
+                           &d.type, &d.major, &d.minor, &d.mode, &uid, &gid, &n) != 6 || n == 0 || v[n] != '/')
+                        return -EINVAL;
+                d.uid = uid;
+                d.gid = gid;
+                ExecDevice *nd = realloc(s->devices, sizeof(ExecDevice) * (s->n_devices + 1));
+                if (!nd)
+                        return -ENOMEM;
+                s->devices = nd;
+                if (!(d.path = strdup(v + n)))
+                        return -ENOMEM;
+                nd[s->n_devices++] = d;
+                return 0;
+        }
         case TAG_SECCOMP: {
                 size_t l = strlen(v);
                 if (l % 2 != 0 || l == 0)

@@ -504,6 +504,79 @@ static int parse_mounts(Parser *p, json_object *mounts, ExecSpec *s) {
         return 0;
 }
 
+/* no "." or ".." component, so the node stays where the path says */
+static bool device_path_is_normal(const char *path) {
+        for (const char *c = path; *c; ) {
+                size_t l = strcspn(c, "/");
+                if ((l == 1 && c[0] == '.') || (l == 2 && c[0] == '.' && c[1] == '.'))
+                        return false;
+                c += l;
+                c += strspn(c, "/");
+        }
+        return true;
+}
+
+static int parse_devices(Parser *p, json_object *devices, ExecSpec *s) {
+        int r;
+
+        if (!devices)
+                return 0;
+        if (!json_object_is_type(devices, json_type_array))
+                return parser_fail(p, -EINVAL, "linux.devices: expected an array");
+
+        size_t n = json_object_array_length(devices);
+        if (n > 65536)
+                return parser_fail(p, -E2BIG, "linux.devices: too many");
+        s->devices = calloc(MAX(n, 1u), sizeof(ExecDevice));
+        if (!s->devices)
+                return -ENOMEM;
+
+        for (size_t i = 0; i < n; i++) {
+                json_object *d = json_object_array_get_idx(devices, i), *v;
+                ExecDevice *ed = &s->devices[s->n_devices++];
+                _cleanup_(freep) char *type = NULL;
+                uint64_t u;
+
+                if (!json_object_is_type(d, json_type_object))
+                        return parser_fail(p, -EINVAL, "linux.devices[%zu]: expected an object", i);
+                r = get_string(p, d, "path", "linux.devices[].path", &ed->path);
+                if (r >= 0)
+                        r = get_string(p, d, "type", "linux.devices[].type", &type);
+                if (r < 0)
+                        return r;
+                if (!ed->path || ed->path[0] != '/' || !ed->path[1] || !device_path_is_normal(ed->path))
+                        return parser_fail(p, -EINVAL, "linux.devices[%zu].path: must be a normal absolute path", i);
+                if (!type || strlen(type) != 1 || !strchr("cbup", type[0]))
+                        return parser_fail(p, -EINVAL, "linux.devices[%zu].type: must be c, b, u or p", i);
+                ed->type = type[0];
+                for (int k = 0; k < 2; k++) {
+                        const char *key = k == 0 ? "major" : "minor";
+                        r = get_u64(p, d, key, k == 0 ? "linux.devices[].major" : "linux.devices[].minor", &u);
+                        if (r < 0)
+                                return r;
+                        if (r == 0 && ed->type != 'p')
+                                return parser_fail(p, -EINVAL, "linux.devices[%zu].%s: missing", i, key);
+                        if (u > UINT32_MAX)
+                                return parser_fail(p, -ERANGE, "linux.devices[%zu].%s: out of range", i, key);
+                        *(k == 0 ? &ed->major : &ed->minor) = r > 0 ? (uint32_t) u : 0;
+                }
+                ed->mode = 0666;
+                r = get_u64(p, d, "fileMode", "linux.devices[].fileMode", &u);
+                if (r < 0)
+                        return r;
+                if (r > 0) {
+                        if (u > 07777)
+                                return parser_fail(p, -ERANGE, "linux.devices[%zu].fileMode: out of range", i);
+                        ed->mode = (uint32_t) u;
+                }
+                if ((v = get(d, "uid")) && (r = id_from_json(p, v, "linux.devices[].uid", &ed->uid)) < 0)
+                        return r;
+                if ((v = get(d, "gid")) && (r = id_from_json(p, v, "linux.devices[].gid", &ed->gid)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static const char * const default_masked_paths[] = {
         "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
         "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
@@ -549,6 +622,9 @@ static int parse_linux(Parser *p, json_object *linux_, ExecSpec *s) {
         }
 
         r = parse_resources(p, get(linux_, "resources"), s);
+        if (r < 0)
+                return r;
+        r = parse_devices(p, get(linux_, "devices"), s);
         if (r < 0)
                 return r;
         r = get_string(p, linux_, "cgroupsPath", "linux.cgroupsPath", &s->cgroups_path);

@@ -34,6 +34,17 @@ typedef struct ExecMount {
         char *data;             /* remaining options, comma separated; may be NULL */
 } ExecMount;
 
+/* linux.devices: a node made in the container (docker --privileged: every
+ * device of the host's /dev) */
+typedef struct ExecDevice {
+        char *path;             /* absolute, in the container */
+        char type;              /* 'c', 'b', 'u' (unbuffered char) or 'p' (fifo) */
+        uint32_t major, minor;
+        uint32_t mode;          /* permission bits (runc's default 0666) */
+        uid_t uid;
+        gid_t gid;
+} ExecDevice;
+
 typedef enum CapSet {
         CAP_SET_BOUNDING,
         CAP_SET_EFFECTIVE,
@@ -87,6 +98,9 @@ typedef struct ExecSpec {
 
         char **masked_paths;
         char **readonly_paths;
+
+        ExecDevice *devices;
+        size_t n_devices;
 
         ExecRlimit *rlimits;
         size_t n_rlimits;

@@ -11,6 +11,7 @@
 #include "cap-names.h"
 #include "macro.h"
 #include "container-config.h"
+#include "host-devices.h"
 #include "spec-host.h"
 
 /* docker's default seccomp profile, from execd's side of issue 4 */
@@ -247,6 +248,72 @@ static int init_add(json_object *spec, json_object *process, const SpecHostInput
         return 0;
 }
 
+static json_object *options_without_ro(json_object *options) {
+        json_object *o = json_object_new_array();
+
+        for (size_t i = 0, n = options ? json_object_array_length(options) : 0; i < n; i++) {
+                json_object *v = json_object_array_get_idx(options, i);
+                if (!streq_ptr(json_object_get_string(v), "ro"))
+                        json_object_array_add(o, json_object_get(v));
+        }
+        return o;
+}
+
+/* docker's --privileged beyond caps: every host device (oci.WithDevices:
+ * linux.devices and a devices cgroup allowing all), /sys read-write unless
+ * the root is read-only, the cgroup mount read-write (WithMounts). As spec
+ * content, so an external runtime gets the same. */
+static int privileged_apply(json_object *spec, json_object *linux_, const HostConfig *h,
+                            const char *dev_dir, char **ret_error) {
+        json_object *mounts = NULL, *all, *sys, *opts, *devices, *rule, *res;
+        int r;
+
+        r = host_devices_json(dev_dir ?: "/dev", &devices);
+        if (r < 0) {
+                if (ret_error && asprintf(ret_error, "list the host's devices: %s", strerror(-r)) < 0)
+                        *ret_error = NULL;
+                return r;
+        }
+        json_object_object_add(linux_, "devices", devices);
+        res = object_get_or_add(linux_, "resources");
+        rule = json_object_new_object();
+        json_object_object_add(rule, "allow", json_object_new_boolean(true));
+        json_object_object_add(rule, "access", json_object_new_string("rwm"));
+        devices = json_object_new_array();
+        json_object_array_add(devices, rule);
+        json_object_object_add(res, "devices", devices);
+
+        /* /sys first: the spec's other mounts (/sys/fs/cgroup) go on top */
+        all = json_object_new_array();
+        sys = json_object_new_object();
+        json_object_object_add(sys, "destination", json_object_new_string("/sys"));
+        json_object_object_add(sys, "type", json_object_new_string("sysfs"));
+        json_object_object_add(sys, "source", json_object_new_string("sysfs"));
+        opts = json_object_new_array();
+        json_object_array_add(opts, json_object_new_string("nosuid"));
+        json_object_array_add(opts, json_object_new_string("noexec"));
+        json_object_array_add(opts, json_object_new_string("nodev"));
+        json_object_array_add(opts, json_object_new_string(h->readonly_rootfs ? "ro" : "rw"));
+        json_object_object_add(sys, "options", opts);
+        json_object_array_add(all, sys);
+        (void) json_object_object_get_ex(spec, "mounts", &mounts);
+        for (size_t i = 0, n = mounts ? json_object_array_length(mounts) : 0; i < n; i++) {
+                json_object *m = json_object_array_get_idx(mounts, i), *type, *o = NULL;
+
+                if (json_object_object_get_ex(m, "destination", &type) &&
+                    streq_ptr(json_object_get_string(type), "/sys"))
+                        continue; /* replaced by ours */
+                if (json_object_object_get_ex(m, "type", &type) &&
+                    streq_ptr(json_object_get_string(type), "cgroup")) {
+                        (void) json_object_object_get_ex(m, "options", &o);
+                        json_object_object_add(m, "options", options_without_ro(o));
+                }
+                json_object_array_add(all, json_object_get(m));
+        }
+        json_object_object_add(spec, "mounts", all);
+        return 0;
+}
+
 int spec_apply_host_config(json_object *spec, const SpecHostInput *in, char **ret_error) {
         const HostConfig *h = in->host;
         json_object *process, *root, *linux_, *res, *rl, *seccomp = NULL;
@@ -284,6 +351,9 @@ int spec_apply_host_config(json_object *spec, const SpecHostInput *in, char **re
                 /* docker: no masks, no read-only /proc parts, no seccomp */
                 json_object_object_add(linux_, "maskedPaths", json_object_new_array());
                 json_object_object_add(linux_, "readonlyPaths", json_object_new_array());
+                r = privileged_apply(spec, linux_, h, in->dev_dir, ret_error);
+                if (r < 0)
+                        return r;
         } else {
                 json_object_object_add(linux_, "maskedPaths",
                                        const_strv_json(default_masked_paths, ELEMENTSOF(default_masked_paths)));

@@ -28,6 +28,7 @@ typedef struct SpecHostInput {
         uint64_t host_caps;
         const char *log_path;   /* NULL: no log */
         const char *init_path;  /* the wharf-init binary, for --init */
+        const char *dev_dir;    /* --privileged: the host's devices; NULL: "/dev" */
 } SpecHostInput;
 
 /* Applies HostConfig to a spec built by spec_build (process, root, linux

@@ -279,7 +279,9 @@ static void test_spec_host(void **state) {
         assert_int_equal(json_object_array_length(get(j, "linux.readonlyPaths")), 0);
         assert_int_equal(json_object_array_length(get(j, "process.capabilities.bounding")), 40);
         assert_null(get(j, "process.capabilities.effective"));
-        assert_null(get(j, "linux.resources"));
+        /* only the devices cgroup rule (allow all) of docker's --privileged */
+        assert_int_equal(json_object_object_length(get(j, "linux.resources")), 1);
+        assert_non_null(get(j, "linux.resources.devices"));
         assert_false(json_object_get_boolean(get(j, "root.readonly")));
         json_object_put(j);
         host_config_done(&h);

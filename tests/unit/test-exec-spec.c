@@ -212,6 +212,50 @@ static void test_wire_roundtrip(void **state) {
         exec_spec_done(&c);
 }
 
+static void test_devices(void **state) {
+        _cleanup_(exec_spec_done) ExecSpec a = {}, b = {};
+        _cleanup_(freep) char *buf = NULL;
+        size_t size;
+
+        assert_int_equal(exec_spec_parse(
+                "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},\"linux\":{\"devices\":["
+                "{\"path\":\"/dev/kmsg\",\"type\":\"c\",\"major\":1,\"minor\":11,\"fileMode\":420,\"uid\":0,\"gid\":0},"
+                "{\"path\":\"/dev/a:b/loop0\",\"type\":\"b\",\"major\":7,\"minor\":0,\"uid\":5,\"gid\":6},"
+                "{\"path\":\"/dev/fifo\",\"type\":\"p\"}]}}", &a, NULL), 0);
+        assert_int_equal(a.n_devices, 3);
+        assert_string_equal(a.devices[0].path, "/dev/kmsg");
+        assert_int_equal(a.devices[0].type, 'c');
+        assert_int_equal(a.devices[0].minor, 11);
+        assert_int_equal(a.devices[0].mode, 0644);
+        assert_int_equal(a.devices[1].mode, 0666); /* runc's default */
+        assert_int_equal(a.devices[2].type, 'p');
+
+        assert_int_equal(exec_spec_serialize(&a, &buf, &size), 0);
+        assert_int_equal(exec_spec_deserialize(buf, size, &b), 0);
+        assert_int_equal(b.n_devices, 3);
+        for (size_t i = 0; i < 3; i++) {
+                assert_string_equal(a.devices[i].path, b.devices[i].path);
+                assert_int_equal(a.devices[i].type, b.devices[i].type);
+                assert_int_equal(a.devices[i].major, b.devices[i].major);
+                assert_int_equal(a.devices[i].minor, b.devices[i].minor);
+                assert_int_equal(a.devices[i].mode, b.devices[i].mode);
+                assert_int_equal(a.devices[i].uid, b.devices[i].uid);
+                assert_int_equal(a.devices[i].gid, b.devices[i].gid);
+        }
+
+#define DEV(x) "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},\"linux\":{\"devices\":" x "}}"
+        expect_error(DEV("{}"), -EINVAL, "linux.devices");
+        expect_error(DEV("[{\"type\":\"c\",\"major\":1,\"minor\":3}]"), -EINVAL, "path");
+        expect_error(DEV("[{\"path\":\"dev/null\",\"type\":\"c\",\"major\":1,\"minor\":3}]"), -EINVAL, "path");
+        expect_error(DEV("[{\"path\":\"/dev/../etc/x\",\"type\":\"c\",\"major\":1,\"minor\":3}]"), -EINVAL, "path");
+        expect_error(DEV("[{\"path\":\"/dev/x\",\"type\":\"s\",\"major\":1,\"minor\":3}]"), -EINVAL, "type");
+        expect_error(DEV("[{\"path\":\"/dev/x\",\"type\":\"c\",\"minor\":3}]"), -EINVAL, "major");
+        expect_error(DEV("[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":-1,\"minor\":3}]"), -ERANGE, "major");
+        expect_error(DEV("[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3,\"fileMode\":70000}]"),
+                     -ERANGE, "fileMode");
+#undef DEV
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_valid),
@@ -219,6 +263,7 @@ int main(void) {
                 cmocka_unit_test(test_errors),
                 cmocka_unit_test(test_namespaces),
                 cmocka_unit_test(test_wire_roundtrip),
+                cmocka_unit_test(test_devices),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
