@@ -126,11 +126,16 @@ EOF
         mount -t tmpfs wharf-test "$s/lib/graph/c1/merged/proc"
         touch "$s/run/net/ns1"
         unshare --net mount --bind /proc/self/ns/net "$s/run/net/ns1"
+        # setsid(1) execs in place (a background job is no group leader): $! is the process
+        local pids=()
         (cd "$s/lib/graph/c1/merged" && exec setsid sleep 300) </dev/null >/dev/null 2>&1 3>&- &
+        pids+=($!)
         setsid sh -c 'while :; do sleep 1; done' "$s/x" </dev/null >/dev/null 2>&1 3>&- &
+        pids+=($!)
         sleep 0.3
         [ -n "$("$STACK" mounts --state "$s")" ]
         pgrep -f "while :; do sleep 1; done $s/x"
+        kill -0 "${pids[@]}"
 
         run "$STACK" stop --state "$s"
         echo "$output"
@@ -139,7 +144,8 @@ EOF
         if grep -F "$s" /proc/self/mountinfo; then echo "still mounted"; false; fi
         # no live process (zombies of PID 1 do not count) refers to the dir
         local p st
-        for p in $(pgrep -f "sleep 300|while :; do sleep 1; done $s/x"); do
+        # (only this test's processes: other files run "sleep 300" containers meanwhile)
+        for p in "${pids[@]}"; do
                 st=$(sed 's/.*) //; s/ .*//' "/proc/$p/stat" 2>/dev/null) || continue
                 [ "$st" = Z ] || { echo "still running: $p"; false; }
         done
