@@ -21,8 +21,18 @@
 #include "bus.h"
 #include "cli.h"
 #include "fs-util.h"
+#include "oci-layout.h"
 
 #define OCI_BUFFER_SIZE (128U * 1024U)
+#define OCI_INDEX_MAX (4U * 1024U * 1024U)
+
+/* what the CLI's child reads or writes: a layout, and for oci:DIR:TAG the
+ * tag (save) or the index.json already narrowed to it (load) */
+typedef struct OciLayoutJob {
+        const char *dir;
+        const char *tag;
+        const char *index;
+} OciLayoutJob;
 
 static int exit_code_for(Engine *e, int r) {
         if (r == -EINTR)
@@ -85,12 +95,37 @@ static bool oci_name_ok(const char *p) {
         return strspn(h, "0123456789abcdef") == 64;
 }
 
+/* with a tag the saved image joins the layout's index.json under that
+ * name, as skopeo copy ... oci:DIR:TAG does */
+static int oci_index_write_merged(const char *dir, const char *tag, const char *added) {
+        _cleanup_(freep) char *path = path_join(dir, "index.json"), *old = NULL, *merged = NULL, *error = NULL;
+        int r;
+
+        if (!path)
+                return -1;
+        r = read_full_file(path, &old, NULL, OCI_INDEX_MAX);
+        if (r < 0 && r != -ENOENT) {
+                fprintf(stderr, "Error: cannot read %s: %s\n", path, strerror(-r));
+                return -1;
+        }
+        r = oci_index_merge_tag(old, added, tag, &merged, &error);
+        if (r >= 0)
+                r = write_file_atomic(path, merged, strlen(merged), 0644);
+        if (r < 0) {
+                fprintf(stderr, "Error: %s: %s\n", path, error ?: strerror(-r));
+                return -1;
+        }
+        return 0;
+}
+
 /* child: the tar on fd -> the OCI layout parts of it under dir */
-static int oci_dir_write(int fd, const char *dir) {
+static int oci_dir_write(int fd, const OciLayoutJob *job) {
         static char buf[OCI_BUFFER_SIZE];
         struct archive *a = archive_read_new();
         struct archive_entry *ae;
-        _cleanup_(freep) char *blobs = NULL;
+        _cleanup_(freep) char *blobs = NULL, *index = NULL;
+        const char *dir = job->dir;
+        size_t index_size = 0;
 
         if (asprintf(&blobs, "%s/blobs/sha256", dir) < 0 || mkdir_p(blobs, 0755) < 0) {
                 fprintf(stderr, "Error: cannot create %s: %m\n", dir);
@@ -106,6 +141,24 @@ static int oci_dir_write(int fd, const char *dir) {
 
                 if (archive_entry_filetype(ae) != AE_IFREG || !oci_name_ok(name))
                         continue;
+                if (job->tag && streq(name, "index.json")) {
+                        /* kept for the merge once every blob is in place */
+                        for (;;) {
+                                char *p;
+                                la_ssize_t n = archive_read_data(a, buf, sizeof buf);
+                                if (n < 0)
+                                        return -1;
+                                if (n == 0)
+                                        break;
+                                if (index_size + n > OCI_INDEX_MAX || !(p = realloc(index, index_size + n + 1)))
+                                        return -1;
+                                index = p;
+                                memcpy(index + index_size, buf, n);
+                                index_size += n;
+                                index[index_size] = 0;
+                        }
+                        continue;
+                }
                 path = path_join(dir, name);
                 out = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
                 if (out < 0) {
@@ -123,7 +176,24 @@ static int oci_dir_write(int fd, const char *dir) {
                 }
         }
         archive_read_free(a);
+        if (job->tag)
+                return index ? oci_index_write_merged(dir, job->tag, index) : -1;
         return 0;
+}
+
+static int oci_add_data(struct archive *a, const char *name, const char *data) {
+        struct archive_entry *ae = archive_entry_new();
+        size_t n = strlen(data);
+        int r = 0;
+
+        archive_entry_set_pathname(ae, name);
+        archive_entry_set_filetype(ae, AE_IFREG);
+        archive_entry_set_perm(ae, 0644);
+        archive_entry_set_size(ae, n);
+        if (archive_write_header(a, ae) != ARCHIVE_OK || archive_write_data(a, data, n) != (la_ssize_t) n)
+                r = -1;
+        archive_entry_free(ae);
+        return r;
 }
 
 static int oci_add_file(struct archive *a, const char *dir, const char *name) {
@@ -152,7 +222,8 @@ static int oci_add_file(struct archive *a, const char *dir, const char *name) {
 }
 
 /* child: dir (an OCI layout) -> a tar on fd */
-static int oci_dir_read(int fd, const char *dir) {
+static int oci_dir_read(int fd, const OciLayoutJob *job) {
+        const char *dir = job->dir;
         struct archive *a = archive_write_new();
         _cleanup_(freep) char *blobs = path_join(dir, "blobs/sha256");
         DIR *d;
@@ -161,7 +232,8 @@ static int oci_dir_read(int fd, const char *dir) {
         archive_write_set_format_pax_restricted(a);
         if (archive_write_open_fd(a, fd) != ARCHIVE_OK)
                 return -1;
-        if (oci_add_file(a, dir, "oci-layout") < 0 || oci_add_file(a, dir, "index.json") < 0) {
+        if (oci_add_file(a, dir, "oci-layout") < 0 ||
+            (job->index ? oci_add_data(a, "index.json", job->index) : oci_add_file(a, dir, "index.json")) < 0) {
                 fprintf(stderr, "Error: %s is not an OCI image layout\n", dir);
                 return -1;
         }
@@ -185,8 +257,8 @@ static int oci_dir_read(int fd, const char *dir) {
         return 0;
 }
 
-/* Fork a child running fn(its end of a pipe, dir); *ret_fd: our end. */
-static pid_t oci_spawn(int (*fn)(int, const char *), const char *dir, bool child_writes, int *ret_fd) {
+/* Fork a child running fn(its end of a pipe, job); *ret_fd: our end. */
+static pid_t oci_spawn(int (*fn)(int, const OciLayoutJob *), const OciLayoutJob *job, bool child_writes, int *ret_fd) {
         int p[2];
         pid_t pid;
 
@@ -197,7 +269,7 @@ static pid_t oci_spawn(int (*fn)(int, const char *), const char *dir, bool child
                 return -1;
         if (pid == 0) {
                 close(p[child_writes ? 0 : 1]);
-                _exit(fn(p[child_writes ? 1 : 0], dir) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+                _exit(fn(p[child_writes ? 1 : 0], job) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
         }
         close(p[child_writes ? 1 : 0]);
         *ret_fd = p[child_writes ? 0 : 1];
@@ -223,7 +295,8 @@ int cmd_save(int argc, char *argv[]) {
                 {}
         };
         const char *output = NULL, *format = "docker-archive";
-        _cleanup_(freep) char *tmp = NULL;
+        _cleanup_(freep) char *tmp = NULL, *oci_dir = NULL, *oci_tag = NULL;
+        OciLayoutJob job = {};
         _cleanup_(closep) int fd = -EBADF;
         pid_t child = 0;
         int c, r;
@@ -244,7 +317,9 @@ int cmd_save(int argc, char *argv[]) {
                                "Options:\n"
                                "      --format string   docker-archive (default: a tar that is also an OCI\n"
                                "                        layout) or oci-dir (an OCI layout directory, -o DIR)\n"
-                               "  -o, --output string   Write to a file, instead of STDOUT\n");
+                               "  -o, --output string   Write to a file, instead of STDOUT, or to\n"
+                               "                        oci:DIR[:TAG] (an OCI layout; TAG adds the image\n"
+                               "                        to it under that name, as skopeo)\n");
                         return 0;
                 default:
                         usage_getopt_error("save", c, argv);
@@ -260,14 +335,24 @@ int cmd_save(int argc, char *argv[]) {
         }
         if (output && startswith(output, "oci:")) {
                 format = "oci-dir";
-                output += 4;
+                if (oci_layout_parse(output + 4, &oci_dir, &oci_tag) < 0) {
+                        fprintf(stderr, "Error: invalid output %s: oci:DIR[:TAG]\n", output);
+                        return 1;
+                }
+                if (oci_tag && argc - optind != 1) {
+                        fprintf(stderr, "Error: %s names one image: save one image to it\n", output);
+                        return 1;
+                }
+                output = oci_dir;
+                job.tag = oci_tag;
         }
         if (streq(format, "oci-dir")) {
                 if (!output) {
                         fputs("Error: --format oci-dir needs -o DIR\n", stderr);
                         return 1;
                 }
-                child = oci_spawn(oci_dir_write, output, false, &fd);
+                job.dir = output;
+                child = oci_spawn(oci_dir_write, &job, false, &fd);
                 if (child < 0) {
                         fprintf(stderr, "Error: %m\n");
                         return 1;
@@ -315,7 +400,9 @@ int cmd_load(int argc, char *argv[]) {
                 {}
         };
         const char *input = NULL;
+        _cleanup_(freep) char *oci_dir = NULL, *oci_tag = NULL, *index = NULL, *selected = NULL, *error = NULL;
         _cleanup_(closep) int fd = -EBADF;
+        OciLayoutJob job = {};
         struct stat st;
         pid_t child = 0;
         int c, r;
@@ -334,8 +421,9 @@ int cmd_load(int argc, char *argv[]) {
                         printf("\nUsage:  wharf load [OPTIONS]\n\n"
                                "Load an image from a tar archive or STDIN\n\n"
                                "Options:\n"
-                               "  -i, --input string   Read from tar archive file, or oci:DIR (an OCI layout\n"
-                               "                       directory), instead of STDIN\n"
+                               "  -i, --input string   Read from tar archive file, or oci:DIR[:TAG] (an OCI\n"
+                               "                       layout directory; TAG picks the image named so),\n"
+                               "                       instead of STDIN\n"
                                "  -q, --quiet          Suppress the load output\n");
                         return 0;
                 default:
@@ -346,8 +434,30 @@ int cmd_load(int argc, char *argv[]) {
                 usage_error("load", "'wharf load' accepts no arguments.");
                 return usage_exit_code("load");
         }
-        if (input && (startswith(input, "oci:") || (stat(input, &st) >= 0 && S_ISDIR(st.st_mode)))) {
-                child = oci_spawn(oci_dir_read, startswith(input, "oci:") ?: input, true, &fd);
+        if (input && startswith(input, "oci:")) {
+                /* skopeo's rules: TAG picks the entry by its ref.name; without
+                 * it the layout must hold one image */
+                _cleanup_(freep) char *path = NULL;
+
+                if (oci_layout_parse(input + 4, &oci_dir, &oci_tag) < 0) {
+                        fprintf(stderr, "Error: invalid input %s: oci:DIR[:TAG]\n", input);
+                        return 1;
+                }
+                path = path_join(oci_dir, "index.json");
+                r = path ? read_full_file(path, &index, NULL, OCI_INDEX_MAX) : -ENOMEM;
+                if (r < 0) {
+                        fprintf(stderr, "Error: %s is not an OCI image layout: %s\n", oci_dir, strerror(-r));
+                        return 1;
+                }
+                if (oci_index_select_tag(index, oci_tag, input, &selected, &error) < 0) {
+                        fprintf(stderr, "Error: %s\n", error ?: "out of memory");
+                        return 1;
+                }
+                job = (OciLayoutJob) { .dir = oci_dir, .index = selected };
+        } else if (input && stat(input, &st) >= 0 && S_ISDIR(st.st_mode))
+                job = (OciLayoutJob) { .dir = input };
+        if (job.dir) {
+                child = oci_spawn(oci_dir_read, &job, true, &fd);
                 if (child < 0) {
                         fprintf(stderr, "Error: %m\n");
                         return 1;

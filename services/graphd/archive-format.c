@@ -219,6 +219,49 @@ int oci_index_generate(const OciDescriptor *d, size_t n, char **ret) {
         return 0;
 }
 
+bool oci_is_index(const char *json) {
+        _cleanup_(json_object_putp) json_object *o = json_tokener_parse(json);
+        json_object *v;
+
+        return o && json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, "manifests", &v);
+}
+
+static bool string_member_is(json_object *o, const char *key, const char *value) {
+        json_object *v;
+
+        return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) &&
+               streq(json_object_get_string(v), value);
+}
+
+int oci_index_select_platform(const char *json, const char *os, const char *architecture,
+                              OciDescriptor *ret, char **ret_error) {
+        _cleanup_(json_object_putp) json_object *o = json_tokener_parse(json);
+        json_object *a;
+
+        if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, "manifests", &a) ||
+            !json_object_is_type(a, json_type_array))
+                return fail(ret_error, "invalid archive: nested image index is not valid");
+        for (size_t i = 0; i < json_object_array_length(a); i++) {
+                json_object *x = json_object_array_get_idx(a, i), *pl;
+                OciDescriptor d = {};
+
+                /* entries without a platform (attestations) are not images to run */
+                if (!json_object_object_get_ex(x, "platform", &pl) || !string_member_is(pl, "os", os) ||
+                    !string_member_is(pl, "architecture", architecture))
+                        continue;
+                if (descriptor_parse(x, &d) < 0) {
+                        free(d.media_type);
+                        return fail(ret_error, "invalid archive: nested image index has an invalid descriptor");
+                }
+                *ret = d;
+                return 0;
+        }
+        if (ret_error && asprintf(ret_error, "invalid archive: no image for %s/%s in a nested image index",
+                                  os, architecture) < 0)
+                *ret_error = NULL;
+        return -ENOENT;
+}
+
 int oci_manifest_parse(const char *json, OciDescriptor *ret_config, OciDescriptor **ret_layers,
                        size_t *ret_n, char **ret_error) {
         _cleanup_(json_object_putp) json_object *o = json_tokener_parse(json);

@@ -6,6 +6,7 @@
  * index.json and image manifests, parsed and generated. docker 25+ writes
  * both into one tar (layers as blobs/sha256/<hex>, named by both); so do we. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,6 +49,18 @@ int oci_index_parse(const char *json, OciDescriptor **ret, size_t *ret_n, char *
 /* index.json over manifests; d[i].name (a normalized "registry/repo:tag")
  * becomes both annotations as docker writes them. */
 int oci_index_generate(const OciDescriptor *d, size_t n, char **ret);
+
+/* How deep index.json entries that are themselves image indexes are
+ * followed (docker 25+ writes one level) */
+#define OCI_INDEX_NESTING_MAX 4
+
+/* True for a JSON document that is an image index (has "manifests"). */
+bool oci_is_index(const char *json);
+/* A nested image index: its entry for os/architecture (an image manifest
+ * or a further index) into *ret (media_type malloc'd); -ENOENT with a
+ * one-line reason when none matches. */
+int oci_index_select_platform(const char *json, const char *os, const char *architecture,
+                              OciDescriptor *ret, char **ret_error);
 
 /* An image manifest: its config and layers. */
 int oci_manifest_parse(const char *json, OciDescriptor *ret_config, OciDescriptor **ret_layers,

@@ -16,6 +16,7 @@
 #include "archive-worker.h"
 #include "blob-store.h"
 #include "fs-util.h"
+#include "host-platform.h"
 #include "image-store.h"
 #include "layer-store.h"
 #include "layer-unpack.h"
@@ -502,15 +503,37 @@ static int plan_oci(const Extract *x, const Entry *index, ArchivePlan *p, char *
                 const Entry *e = find_blob(x, m[i].digest);
                 size_t nl = 0;
 
-                if (!e) {
-                        r = failf(ret_error, "invalid archive: manifest %s is missing", m[i].digest);
-                        goto finish;
+                char want[DIGEST_STRING_MAX];
+
+                strcpy(want, m[i].digest);
+                /* an entry that is an image index: its entry for this host, as docker */
+                for (unsigned depth = 0;; depth++) {
+                        OciDescriptor sel = {};
+
+                        if (!e) {
+                                r = failf(ret_error, "invalid archive: manifest %s is missing", want);
+                                goto finish;
+                        }
+                        if (!streq(e->digest, want)) {
+                                r = failf(ret_error, "digest mismatch: manifest: expected %s, got %s", want, e->digest);
+                                goto finish;
+                        }
+                        mtext = mfree(mtext);
+                        r = entry_read(e, &mtext, ret_error);
+                        if (r < 0 || !oci_is_index(mtext))
+                                break;
+                        if (depth >= OCI_INDEX_NESTING_MAX) {
+                                r = failf(ret_error, "invalid archive: image indexes nested deeper than %d",
+                                          OCI_INDEX_NESTING_MAX);
+                                goto finish;
+                        }
+                        r = oci_index_select_platform(mtext, "linux", host_architecture(), &sel, ret_error);
+                        if (r < 0)
+                                goto finish;
+                        free(sel.media_type);
+                        strcpy(want, sel.digest);
+                        e = find_blob(x, want);
                 }
-                if (!streq(e->digest, m[i].digest)) {
-                        r = failf(ret_error, "digest mismatch: manifest: expected %s, got %s", m[i].digest, e->digest);
-                        goto finish;
-                }
-                r = entry_read(e, &mtext, ret_error);
                 if (r >= 0)
                         r = oci_manifest_parse(mtext, &config, &layers, &nl, ret_error);
                 if (r >= 0) {

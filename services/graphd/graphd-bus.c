@@ -5,6 +5,7 @@
 #include "blob-store.h"
 #include "bus-errors.h"
 #include "digest.h"
+#include "graph-limits.h"
 #include "graphd-bus.h"
 #include "image-inspect.h"
 #include "image-manifest.h"
@@ -400,6 +401,16 @@ static int method_disk_usage(sd_bus_message *msg, void *userdata, sd_bus_error *
         return sd_bus_send(NULL, reply, NULL);
 }
 
+/* limits.conf is read at each Get, as graphd itself does at each use */
+static int property_get_max_layers(sd_bus *bus, const char *path, const char *interface, const char *property,
+                                   sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        GraphLimits limits;
+
+        graph_limits_load(m->graph, &limits);
+        return sd_bus_message_append(reply, "u", limits.max_layers);
+}
+
 /* UNPRIVILEGED: sd-bus would otherwise demand CAP_SYS_ADMIN of callers, and
  * wharfd keeps no capabilities; the bus policy admits root only. */
 const sd_bus_vtable graph_vtable[] = {
@@ -489,5 +500,6 @@ const sd_bus_vtable graph_vtable[] = {
                                  "ua(ss)s", SD_BUS_PARAM(archive_id) SD_BUS_PARAM(images) SD_BUS_PARAM(error),
                                  0),
         SD_BUS_PROPERTY("Version", "s", bus_property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("MaxLayers", "u", property_get_max_layers, 0, 0),
         SD_BUS_VTABLE_END
 };

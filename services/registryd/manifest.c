@@ -3,6 +3,7 @@
 #include <stdarg.h>
 
 #include "digest.h"
+#include "host-platform.h"
 #include "json-util.h"
 #include "macro.h"
 #include "manifest.h"
@@ -218,26 +219,6 @@ int manifest_parse(const char *data, size_t size, const char *content_type,
         *ret = m;
         m = (Manifest) {};
         return 0;
-}
-
-static const char *host_architecture(void) {
-#if defined(__x86_64__)
-        return "amd64";
-#elif defined(__aarch64__)
-        return "arm64";
-#elif defined(__i386__)
-        return "386";
-#elif defined(__arm__)
-        return "arm";
-#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        return "ppc64le";
-#elif defined(__s390x__)
-        return "s390x";
-#elif defined(__riscv) && __riscv_xlen == 64
-        return "riscv64";
-#else
-        return "unknown";
-#endif
 }
 
 static bool platform_word_valid(const char *s, size_t n) {

@@ -37,6 +37,12 @@ static const char *json_string_member(json_object *o, const char *key) {
         return json_object_get_string(v);
 }
 
+int manifest_check_layer_count(size_t n, unsigned max_layers, char **ret_error) {
+        if (n > max_layers)
+                return fail(ret_error, "image has %zu layers, more than the limit of %u", n, max_layers);
+        return 0;
+}
+
 int manifest_parse_layers(const char *manifest, const char *config,
                           ManifestLayer **ret, size_t *ret_n, char **ret_error) {
         _cleanup_(json_object_putp) json_object *mj = NULL, *cj = NULL;
@@ -69,8 +75,6 @@ int manifest_parse_layers(const char *manifest, const char *config,
                 return fail(ret_error, "invalid image: %zu layers in the manifest but %zu diff_ids in the config", n, nd);
         if (n == 0)
                 return fail(ret_error, "invalid image: no layers");
-        if (n > MANIFEST_LAYERS_MAX)
-                return fail(ret_error, "invalid image: too many layers (%zu, at most %d)", n, MANIFEST_LAYERS_MAX);
 
         l = calloc(n, sizeof *l);
         if (!l)

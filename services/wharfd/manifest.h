@@ -8,8 +8,6 @@
 
 #include "digest.h"
 
-#define MANIFEST_LAYERS_MAX 127
-
 typedef struct ManifestLayer {
         char *digest;       /* blob digest, as served */
         char *media_type;
@@ -23,5 +21,9 @@ void manifest_layers_free(ManifestLayer *layers, size_t n);
 
 /* On failure returns negative errno and, for bad input, a one-line reason in
  * *ret_error (malloc'd). */
+/* The administrator's bound on layers of one image is graphd's (its MaxLayers
+ * property, limits.conf max_layers): more fails with one line. */
+int manifest_check_layer_count(size_t n, unsigned max_layers, char **ret_error);
+
 int manifest_parse_layers(const char *manifest, const char *config,
                           ManifestLayer **ret, size_t *ret_n, char **ret_error);

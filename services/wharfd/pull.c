@@ -41,6 +41,7 @@ struct Pull {
         Reference ref;
         PullOptions opts;
         unsigned parallel;
+        unsigned max_layers;   /* graphd's MaxLayers */
         sd_bus_slot *limit_slot;
         char *normalized;      /* what was asked for */
         char *tag;             /* normalized tag to record, NULL for a digest */
@@ -428,6 +429,12 @@ static int on_resolve(sd_bus_message *reply, void *userdata, sd_bus_error *ret_e
         for (size_t i = 0; i < p->n_layers; i++)
                 p->layers[i] = (PullLayer) { .pull = p, .m = &p->mlayers[i] };
 
+        /* before any layer is asked for: nothing is fetched or stored */
+        if (manifest_check_layer_count(p->n_layers, p->max_layers, &error) < 0) {
+                pull_fail(p, error ?: "out of memory");
+                return 0;
+        }
+
         pull_check_next(p);
         return 0;
 }
@@ -441,6 +448,36 @@ static int on_max_downloads(sd_bus_message *reply, void *userdata, sd_bus_error 
         if (sd_bus_message_is_method_error(reply, NULL) || sd_bus_message_read(reply, "v", "u", &n) < 0)
                 return 0;
         p->parallel = MAX(1U, MIN(n, (uint32_t) PULL_PARALLEL_MAX));
+        return 0;
+}
+
+static int on_max_layers(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        Pull *p = userdata;
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+        int r;
+
+        p->slot = sd_bus_slot_unref(p->slot);
+        if (e) {
+                pull_fail_reply(p, BACKEND_GRAPH, e);
+                return 0;
+        }
+        r = sd_bus_message_read(reply, "v", "u", &p->max_layers);
+        if (r < 0) {
+                pull_fail_errno(p, r, "graphd failed: bad MaxLayers reply");
+                return 0;
+        }
+
+        if (isempty(p->opts.registry_auth))
+                r = backend_call(p->manager, BACKEND_REGISTRY, &p->slot, "ResolveImage", BACKEND_LONG_TIMEOUT_USEC,
+                                 on_resolve, p, "ssssa{sv}", p->ref.registry, p->ref.repository,
+                                 reference_manifest_ref(&p->ref), strempty(p->opts.platform), 0);
+        else
+                r = backend_call(p->manager, BACKEND_REGISTRY, &p->slot, "ResolveImage", BACKEND_LONG_TIMEOUT_USEC,
+                                 on_resolve, p, "ssssa{sv}", p->ref.registry, p->ref.repository,
+                                 reference_manifest_ref(&p->ref), strempty(p->opts.platform),
+                                 1, "RegistryAuth", "s", p->opts.registry_auth);
+        if (r < 0)
+                pull_fail_errno(p, r, "failed to call registryd");
         return 0;
 }
 
@@ -484,17 +521,16 @@ int pull_start(Manager *m, Job *job, const Reference *ref, const PullOptions *op
                         return r;
         }
 
-        if (isempty(q->opts.registry_auth))
-                r = backend_call(m, BACKEND_REGISTRY, &q->slot, "ResolveImage", BACKEND_LONG_TIMEOUT_USEC,
-                                 on_resolve, q, "ssssa{sv}", q->ref.registry, q->ref.repository,
-                                 reference_manifest_ref(&q->ref), strempty(q->opts.platform), 0);
-        else
-                r = backend_call(m, BACKEND_REGISTRY, &q->slot, "ResolveImage", BACKEND_LONG_TIMEOUT_USEC,
-                                 on_resolve, q, "ssssa{sv}", q->ref.registry, q->ref.repository,
-                                 reference_manifest_ref(&q->ref), strempty(q->opts.platform),
-                                 1, "RegistryAuth", "s", q->opts.registry_auth);
-        if (r < 0)
-                return r;
+        /* graphd's bound on layers first: the manifest is checked against it
+         * as soon as it arrives */
+        {
+                const BackendInfo *g = backend_info(BACKEND_GRAPH);
+                r = sd_bus_call_method_async(m->bus, &q->slot, g->bus_name, g->path,
+                                             "org.freedesktop.DBus.Properties", "Get", on_max_layers, q,
+                                             "ss", g->interface, "MaxLayers");
+                if (r < 0)
+                        return r;
+        }
         /* in parallel with the resolution, which takes longer */
         {
                 const BackendInfo *i = backend_info(BACKEND_REGISTRY);

@@ -137,3 +137,90 @@ BB() { echo "$REGISTRY/library/busybox"; }
         assert_failure
         assert_one_error_line
 }
+
+# skopeo's oci:DIR:TAG: the org.opencontainers.image.ref.name of an entry
+@test "load -i oci:DIR:TAG picks the image tagged TAG in a layout of several (skopeo-made)" {
+        local wo=$REGISTRY/library/whiteout L=$WHARF_TMP/two
+        wharf_pull_ok "$(BB)"
+        wharf_pull_ok "$wo"
+        wrun save -o "$WHARF_TMP/bb-a.tar" "$(BB)"
+        assert_status 0
+        wrun save -o "$WHARF_TMP/wo-b.tar" "$wo"
+        assert_status 0
+        run skopeo copy "docker-archive:$WHARF_TMP/bb-a.tar" "oci:$L:tagA"
+        [ "$status" -eq 0 ] || { echo "$output"; false; }
+        run skopeo copy "docker-archive:$WHARF_TMP/wo-b.tar" "oci:$L:tagB"
+        [ "$status" -eq 0 ] || { echo "$output"; false; }
+        [ "$(jq '.manifests | length' "$L/index.json")" = 2 ]
+        # skopeo rewrote the configs as OCI ones: the ids to expect are its
+        local id_a id_b
+        id_a=$(skopeo inspect --raw "oci:$L:tagA" | jq -r .config.digest)
+        id_b=$(skopeo inspect --raw "oci:$L:tagB" | jq -r .config.digest)
+        [ -n "$id_a" ] && [ -n "$id_b" ] && [ "$id_a" != "$id_b" ]
+
+        wrun load -i "oci:$L:tagB"
+        assert_status 0
+        # a bare tag names no repository: docker shows the id
+        assert_output "Loaded image ID: $id_b"
+        # the whiteout image's three layers, not busybox's one
+        wrun image inspect -f '{{json .RootFS.Layers}}' "$id_b"
+        [ "$(grep -o sha256: <<<"$output" | wc -l)" -eq 3 ]
+        wrun load -i "oci:$L:tagA"
+        assert_output "Loaded image ID: $id_a"
+
+        # several images and no tag, or an unknown tag: one clear error
+        wrun load -i "oci:$L"
+        assert_failure
+        assert_one_error_line
+        assert_stderr_matches "holds 2 images: choose one with oci:DIR:TAG"
+        wrun load -i "oci:$L:nope"
+        assert_failure
+        assert_one_error_line
+        assert_stderr_matches 'no image named "nope"'
+}
+
+@test "save -o oci:DIR:TAG adds the image to a layout under TAG; skopeo reads each" {
+        local wo=$REGISTRY/library/whiteout S=$WHARF_TMP/saved
+        wharf_pull_ok "$(BB)"
+        wharf_pull_ok "$wo"
+        wrun save -o "oci:$S:t" "$(BB)"
+        assert_status 0
+        run skopeo inspect --config "oci:$S:t"
+        [ "$status" -eq 0 ] || { echo "$output"; false; }
+        wrun save -o "oci:$S:u" "$wo"
+        assert_status 0
+        [ "$(jq '.manifests | length' "$S/index.json")" = 2 ]
+        # each tag is its image (the config digest is the image id)
+        run skopeo inspect --raw "oci:$S:t"
+        [ "$status" -eq 0 ]
+        [ "$(jq -r .config.digest <<<"$output")" = "$BUSYBOX_ID" ]
+        run skopeo inspect --raw "oci:$S:u"
+        [ "$status" -eq 0 ]
+        [ "$(jq -r .config.digest <<<"$output")" = "$WHITEOUT_ID" ]
+        # saving again under t replaces it, u stays
+        wrun save -o "oci:$S:t" "$wo"
+        assert_status 0
+        [ "$(jq '.manifests | length' "$S/index.json")" = 2 ]
+        run skopeo inspect --raw "oci:$S:t"
+        [ "$(jq -r .config.digest <<<"$output")" = "$WHITEOUT_ID" ]
+        # a tag names one image
+        wrun save -o "oci:$S:v" "$(BB)" "$wo"
+        assert_failure
+        assert_one_error_line
+}
+
+@test "an index.json entry that is itself an image index: the host's image is loaded" {
+        local N=$WHARF_TMP/nested
+        run skopeo copy --all --src-tls-verify=false "docker://$REGISTRY/library/ocibox:latest" "oci:$N:multi"
+        [ "$status" -eq 0 ] || { echo "$output"; false; }
+        [ "$(jq -r '.manifests[0].mediaType' "$N/index.json")" = application/vnd.oci.image.index.v1+json ]
+        wrun rmi -f "$OCIBOX_ID"
+        wrun load -i "oci:$N:multi"
+        assert_status 0
+        assert_output "Loaded image ID: $OCIBOX_ID"
+        wrun run --rm "$OCIBOX_ID"
+        assert_status 0
+        assert_output "ocibox linux/amd64"
+        wrun image inspect -f '{{.Id}}' "$OCIBOX_ARM_ID"
+        assert_failure
+}

@@ -30,8 +30,12 @@ img_registry_teardown_file() {
 # extra_registry_start NAME [copy|empty] [htpasswd FILE]: a docker-registry
 # on a free loopback port with storage $IMG_CONF_DIR/reg-NAME/storage,
 # either a copy of the fixtures registry's or empty. Prints host:port.
+# With IMG_REGISTRY_ACCESSLOG=1 every request is logged in reg-NAME/log;
+# IMG_REGISTRY_AUTH (YAML text) replaces the auth section.
 extra_registry_start() {
-        local name=$1 content=${2:-copy} htpasswd=${3:-} dir port pid i auth=""
+        local name=$1 content=${2:-copy} htpasswd=${3:-} dir port pid i auth=${IMG_REGISTRY_AUTH:-}
+        local accesslog_off=true
+        [ "${IMG_REGISTRY_ACCESSLOG:-}" = 1 ] && accesslog_off=false
         dir=$IMG_CONF_DIR/reg-$name
         mkdir -p "$dir"
         if [ ! -d "$dir/storage" ]; then
@@ -53,7 +57,7 @@ version: 0.1
 log:
   level: warn
   accesslog:
-    disabled: true
+    disabled: $accesslog_off
 storage:
   filesystem:
     rootdirectory: $dir/storage

@@ -76,8 +76,18 @@ static void test_errors(void **state) {
                      "no layers");
 }
 
+static void test_layer_count(void **state) {
+        _cleanup_(freep) char *error = NULL;
+
+        assert_int_equal(manifest_check_layer_count(128, 128, &error), 0);
+        assert_null(error);
+        assert_int_equal(manifest_check_layer_count(3, 2, &error), -EBADMSG);
+        assert_string_equal(error, "image has 3 layers, more than the limit of 2");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_layer_count),
                 cmocka_unit_test(test_parse),
                 cmocka_unit_test(test_errors),
         };

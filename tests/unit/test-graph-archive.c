@@ -90,6 +90,34 @@ static void test_oci_index_bare_ref_name(void **state) {
                          -EBADMSG);
 }
 
+static void test_oci_nested_index(void **state) {
+        const char *idx =
+                "{\"schemaVersion\":2,\"manifests\":["
+                "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" D1 "\",\"size\":5,"
+                "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}},"
+                "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" D1 "\",\"size\":6,"
+                "\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}},"
+                "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" D2 "\",\"size\":7,"
+                "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+        _cleanup_(freep) char *error = NULL;
+        OciDescriptor d = {};
+
+        assert_true(oci_is_index(idx));
+        assert_false(oci_is_index("{\"schemaVersion\":2,\"layers\":[]}"));
+        assert_int_equal(oci_index_select_platform(idx, "linux", "amd64", &d, NULL), 0);
+        assert_string_equal(d.digest, D2);
+        assert_int_equal(d.size, 7);
+        assert_string_equal(d.media_type, "application/vnd.oci.image.manifest.v1+json");
+        free(d.media_type);
+        d = (OciDescriptor) {};
+        assert_int_equal(oci_index_select_platform(idx, "linux", "arm64", &d, NULL), 0);
+        assert_string_equal(d.digest, D1);
+        assert_int_equal(d.size, 5);
+        free(d.media_type);
+        assert_int_equal(oci_index_select_platform(idx, "linux", "s390x", &d, &error), -ENOENT);
+        assert_string_equal(error, "invalid archive: no image for linux/s390x in a nested image index");
+}
+
 static void test_oci_manifest_round_trip(void **state) {
         OciDescriptor config = { .media_type = (char *) "application/vnd.oci.image.config.v1+json", .digest = D1, .size = 3 };
         OciDescriptor layers[] = { { .media_type = (char *) "application/vnd.oci.image.layer.v1.tar", .digest = D2, .size = 10240 } };
@@ -172,6 +200,7 @@ int main(void) {
                 cmocka_unit_test(test_docker_manifest_invalid),
                 cmocka_unit_test(test_oci_index_round_trip),
                 cmocka_unit_test(test_oci_index_bare_ref_name),
+                cmocka_unit_test(test_oci_nested_index),
                 cmocka_unit_test(test_oci_manifest_round_trip),
                 cmocka_unit_test(test_path_rules),
                 cmocka_unit_test(test_config_diff_ids),
