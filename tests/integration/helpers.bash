@@ -171,6 +171,14 @@ wharf_pull_ok() {
 # Layers and partial state of the graph store.
 graph_layers() { ls -A "$STATE/lib/graph/layers" 2>/dev/null | LC_ALL=C sort || true; }
 graph_tmp() { ls -A "$STATE/lib/graph/tmp" 2>/dev/null || true; }
+# tmp empties: graphd deletes what a container or an image released on a
+# worker after answering, so wait for it (bounded, 10 s)
+assert_graph_tmp_empty() {
+        local i
+        for ((i = 0; i < 100; i++)); do [ -z "$(graph_tmp)" ] && return 0; sleep 0.1; done
+        echo "lib/graph/tmp not empty:"; graph_tmp
+        return 1
+}
 
 # --- leak check --------------------------------------------------------------
 

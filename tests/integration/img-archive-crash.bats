@@ -38,7 +38,7 @@ wait_loading() {
 
 # no image, only complete layers, tmp/ empty (waits for background removal)
 assert_nothing_partial() {
-        local i d
+        local d
         run --separate-stderr wharf images -q --no-trunc </dev/null
         [ "$status" -eq 0 ] || { show_run images; return 1; }
         ! grep -q "$BIG_ID" <<<"$output" || { echo "the image appeared"; return 1; }
@@ -46,8 +46,7 @@ assert_nothing_partial() {
                 [ -d "$d" ] || continue
                 [ -f "$d/layer.json" ] || { echo "partial layer $d"; return 1; }
         done
-        for ((i = 0; i < 100; i++)); do [ -z "$(graph_tmp)" ] && break; sleep 0.1; done
-        [ -z "$(graph_tmp)" ] || { echo "tmp not empty:"; graph_tmp; return 1; }
+        assert_graph_tmp_empty
 }
 
 load_ok() {

@@ -27,8 +27,7 @@ refused() {
         after=$(store_state)
         [ "$before" = "$after" ] || { echo "store changed:"; diff <(echo "$before") <(echo "$after"); false; }
         # the work directory goes in the background: give it a moment
-        for ((i = 0; i < 50; i++)); do [ -z "$(graph_tmp)" ] && break; sleep 0.1; done
-        [ -z "$(graph_tmp)" ] || { echo "tmp not empty:"; graph_tmp; false; }
+        assert_graph_tmp_empty
 }
 
 @test "a well-formed generated archive loads (the generator is sound)" {

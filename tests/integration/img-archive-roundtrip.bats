@@ -30,7 +30,7 @@ BB() { echo "$REGISTRY/library/busybox"; }
         wrun run --rm "$(BB)" echo loaded-ok
         assert_status 0
         assert_output "loaded-ok"
-        [ -z "$(graph_tmp)" ]
+        assert_graph_tmp_empty
         assert_no_leaks
 }
 
