@@ -4,8 +4,6 @@
  * An OCI layout directory (save --format oci-dir, load -i oci:DIR) is
  * turned into/from the same tar stream by a child of the CLI, so the
  * daemons never write or read the user's directories. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,16 +22,8 @@
 #include "fs-util.h"
 #include "oci-layout.h"
 
-#define OCI_BUFFER_SIZE (128U * 1024U)
-#define OCI_INDEX_MAX (4U * 1024U * 1024U)
+#define OCI_TAR_PROGRAM "wharf-oci-tar"
 
-/* what the CLI's child reads or writes: a layout, and for oci:DIR:TAG the
- * tag (save) or the index.json already narrowed to it (load) */
-typedef struct OciLayoutJob {
-        const char *dir;
-        const char *tag;
-        const char *index;
-} OciLayoutJob;
 
 static int exit_code_for(Engine *e, int r) {
         if (r == -EINTR)
@@ -85,191 +76,56 @@ static int run_archive_job(const char *method, FILE *log, char **names, int fd, 
 
 /* ---- OCI layout directories ---- */
 
-static bool oci_name_ok(const char *p) {
-        const char *h;
+/* The tar <-> layout conversion runs in wharf-oci-tar, a program of its own:
+ * the CLI then loads no libarchive (and what it pulls in), which every
+ * other command would pay for at start-up. Found beside this binary (the
+ * build tree) or in PKGLIBEXECDIR. */
+static int oci_tar_path(char **ret) {
+        _cleanup_(freep) char *self = NULL;
+        char *p;
 
-        if (streq(p, "oci-layout") || streq(p, "index.json"))
-                return true;
-        if (!(h = startswith(p, "blobs/sha256/")) || strlen(h) != 64)
-                return false;
-        return strspn(h, "0123456789abcdef") == 64;
+        self = realpath("/proc/self/exe", NULL);
+        if (self && (p = strrchr(self, '/'))) {
+                *p = 0;
+                if (asprintf(ret, "%s/" OCI_TAR_PROGRAM, self) < 0)
+                        return -ENOMEM;
+                if (access(*ret, X_OK) >= 0)
+                        return 0;
+                free(*ret);
+                *ret = NULL;
+        }
+        *ret = strdup(PKGLIBEXECDIR "/" OCI_TAR_PROGRAM);
+        return *ret ? 0 : -ENOMEM;
 }
 
-/* with a tag the saved image joins the layout's index.json under that
- * name, as skopeo copy ... oci:DIR:TAG does */
-static int oci_index_write_merged(const char *dir, const char *tag, const char *added) {
-        _cleanup_(freep) char *path = path_join(dir, "index.json"), *old = NULL, *merged = NULL, *error = NULL;
-        int r;
-
-        if (!path)
-                return -1;
-        r = read_full_file(path, &old, NULL, OCI_INDEX_MAX);
-        if (r < 0 && r != -ENOENT) {
-                fprintf(stderr, "Error: cannot read %s: %s\n", path, strerror(-r));
-                return -1;
-        }
-        r = oci_index_merge_tag(old, added, tag, &merged, &error);
-        if (r >= 0)
-                r = write_file_atomic(path, merged, strlen(merged), 0644);
-        if (r < 0) {
-                fprintf(stderr, "Error: %s: %s\n", path, error ?: strerror(-r));
-                return -1;
-        }
-        return 0;
-}
-
-/* child: the tar on fd -> the OCI layout parts of it under dir */
-static int oci_dir_write(int fd, const OciLayoutJob *job) {
-        static char buf[OCI_BUFFER_SIZE];
-        struct archive *a = archive_read_new();
-        struct archive_entry *ae;
-        _cleanup_(freep) char *blobs = NULL, *index = NULL;
-        const char *dir = job->dir;
-        size_t index_size = 0;
-
-        if (asprintf(&blobs, "%s/blobs/sha256", dir) < 0 || mkdir_p(blobs, 0755) < 0) {
-                fprintf(stderr, "Error: cannot create %s: %m\n", dir);
-                return -1;
-        }
-        archive_read_support_format_tar(a);
-        if (archive_read_open_fd(a, fd, OCI_BUFFER_SIZE) != ARCHIVE_OK)
-                return -1;
-        while (archive_read_next_header(a, &ae) == ARCHIVE_OK) {
-                const char *name = archive_entry_pathname(ae);
-                _cleanup_(freep) char *path = NULL;
-                _cleanup_(closep) int out = -EBADF;
-
-                if (archive_entry_filetype(ae) != AE_IFREG || !oci_name_ok(name))
-                        continue;
-                if (job->tag && streq(name, "index.json")) {
-                        /* kept for the merge once every blob is in place */
-                        for (;;) {
-                                char *p;
-                                la_ssize_t n = archive_read_data(a, buf, sizeof buf);
-                                if (n < 0)
-                                        return -1;
-                                if (n == 0)
-                                        break;
-                                if (index_size + n > OCI_INDEX_MAX || !(p = realloc(index, index_size + n + 1)))
-                                        return -1;
-                                index = p;
-                                memcpy(index + index_size, buf, n);
-                                index_size += n;
-                                index[index_size] = 0;
-                        }
-                        continue;
-                }
-                path = path_join(dir, name);
-                out = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
-                if (out < 0) {
-                        fprintf(stderr, "Error: cannot write %s/%s: %m\n", dir, name);
-                        return -1;
-                }
-                for (;;) {
-                        la_ssize_t n = archive_read_data(a, buf, sizeof buf);
-                        if (n < 0)
-                                return -1;
-                        if (n == 0)
-                                break;
-                        if (loop_write(out, buf, n) < 0)
-                                return -1;
-                }
-        }
-        archive_read_free(a);
-        if (job->tag)
-                return index ? oci_index_write_merged(dir, job->tag, index) : -1;
-        return 0;
-}
-
-static int oci_add_data(struct archive *a, const char *name, const char *data) {
-        struct archive_entry *ae = archive_entry_new();
-        size_t n = strlen(data);
-        int r = 0;
-
-        archive_entry_set_pathname(ae, name);
-        archive_entry_set_filetype(ae, AE_IFREG);
-        archive_entry_set_perm(ae, 0644);
-        archive_entry_set_size(ae, n);
-        if (archive_write_header(a, ae) != ARCHIVE_OK || archive_write_data(a, data, n) != (la_ssize_t) n)
-                r = -1;
-        archive_entry_free(ae);
-        return r;
-}
-
-static int oci_add_file(struct archive *a, const char *dir, const char *name) {
-        static char buf[OCI_BUFFER_SIZE];
-        _cleanup_(freep) char *path = path_join(dir, name);
-        _cleanup_(closep) int fd = -EBADF;
-        struct archive_entry *ae;
-        struct stat st;
-        int r = 0;
-
-        fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
-        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-                return -1;
-        ae = archive_entry_new();
-        archive_entry_set_pathname(ae, name);
-        archive_entry_set_filetype(ae, AE_IFREG);
-        archive_entry_set_perm(ae, 0644);
-        archive_entry_set_size(ae, st.st_size);
-        if (archive_write_header(a, ae) != ARCHIVE_OK)
-                r = -1;
-        for (ssize_t n; r == 0 && (n = read(fd, buf, sizeof buf)) > 0;)
-                if (archive_write_data(a, buf, n) != n)
-                        r = -1;
-        archive_entry_free(ae);
-        return r;
-}
-
-/* child: dir (an OCI layout) -> a tar on fd */
-static int oci_dir_read(int fd, const OciLayoutJob *job) {
-        const char *dir = job->dir;
-        struct archive *a = archive_write_new();
-        _cleanup_(freep) char *blobs = path_join(dir, "blobs/sha256");
-        DIR *d;
-        struct dirent *de;
-
-        archive_write_set_format_pax_restricted(a);
-        if (archive_write_open_fd(a, fd) != ARCHIVE_OK)
-                return -1;
-        if (oci_add_file(a, dir, "oci-layout") < 0 ||
-            (job->index ? oci_add_data(a, "index.json", job->index) : oci_add_file(a, dir, "index.json")) < 0) {
-                fprintf(stderr, "Error: %s is not an OCI image layout\n", dir);
-                return -1;
-        }
-        d = blobs ? opendir(blobs) : NULL;
-        if (!d) {
-                fprintf(stderr, "Error: %s is not an OCI image layout\n", dir);
-                return -1;
-        }
-        while ((de = readdir(d))) {
-                _cleanup_(freep) char *name = NULL;
-                if (de->d_name[0] == '.')
-                        continue;
-                if (asprintf(&name, "blobs/sha256/%s", de->d_name) < 0 || !oci_name_ok(name))
-                        continue;
-                if (oci_add_file(a, dir, name) < 0)
-                        break;
-        }
-        closedir(d);
-        archive_write_close(a);
-        archive_write_free(a);
-        return 0;
-}
-
-/* Fork a child running fn(its end of a pipe, job); *ret_fd: our end. */
-static pid_t oci_spawn(int (*fn)(int, const OciLayoutJob *), const OciLayoutJob *job, bool child_writes, int *ret_fd) {
+/* Runs wharf-oci-tar MODE job->dir [job->tag] with its stdin (mode "write")
+ * or stdout ("read") on a pipe; a narrowed index.json goes on its fd 3.
+ * *ret_fd: our end of the pipe. */
+static pid_t oci_spawn(const char *mode, const OciLayoutJob *job, int *ret_fd) {
+        bool child_writes = streq(mode, "read");
+        _cleanup_(freep) char *prog = NULL;
         int p[2];
         pid_t pid;
 
-        if (pipe2(p, O_CLOEXEC) < 0)
+        if (oci_tar_path(&prog) < 0 || pipe2(p, O_CLOEXEC) < 0)
                 return -1;
         pid = fork();
         if (pid < 0)
                 return -1;
         if (pid == 0) {
-                close(p[child_writes ? 0 : 1]);
-                _exit(fn(p[child_writes ? 1 : 0], job) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+                int end = p[child_writes ? 1 : 0];
+
+                if (dup2(end, child_writes ? STDOUT_FILENO : STDIN_FILENO) < 0)
+                        _exit(EXIT_FAILURE);
+                if (job->index) {
+                        int m = memfd_create("index.json", 0);
+                        if (m < 0 || loop_write(m, job->index, strlen(job->index)) < 0 ||
+                            lseek(m, 0, SEEK_SET) < 0 || dup2(m, 3) < 0)
+                                _exit(EXIT_FAILURE);
+                }
+                execl(prog, OCI_TAR_PROGRAM, mode, job->dir, job->tag ?: (job->index ? "-" : NULL), NULL);
+                fprintf(stderr, "Error: cannot run %s: %m\n", prog);
+                _exit(EXIT_FAILURE);
         }
         close(p[child_writes ? 1 : 0]);
         *ret_fd = p[child_writes ? 0 : 1];
@@ -352,7 +208,7 @@ int cmd_save(int argc, char *argv[]) {
                         return 1;
                 }
                 job.dir = output;
-                child = oci_spawn(oci_dir_write, &job, false, &fd);
+                child = oci_spawn("write", &job, &fd);
                 if (child < 0) {
                         fprintf(stderr, "Error: %m\n");
                         return 1;
@@ -457,7 +313,7 @@ int cmd_load(int argc, char *argv[]) {
         } else if (input && stat(input, &st) >= 0 && S_ISDIR(st.st_mode))
                 job = (OciLayoutJob) { .dir = input };
         if (job.dir) {
-                child = oci_spawn(oci_dir_read, &job, true, &fd);
+                child = oci_spawn("read", &job, &fd);
                 if (child < 0) {
                         fprintf(stderr, "Error: %m\n");
                         return 1;

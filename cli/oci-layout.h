@@ -6,6 +6,15 @@
  * Pure functions over index.json text; errors as one line in *ret_error. */
 
 #define OCI_REF_NAME "org.opencontainers.image.ref.name"
+#define OCI_INDEX_MAX (4U * 1024U * 1024U)
+
+/* what wharf-oci-tar reads or writes: a layout, and for oci:DIR:TAG the
+ * tag (save) or the index.json already narrowed to it (load) */
+typedef struct OciLayoutJob {
+        const char *dir;
+        const char *tag;
+        const char *index;
+} OciLayoutJob;
 
 /* "DIR[:TAG]" (the part after "oci:"): split at the first ':', as skopeo. */
 int oci_layout_parse(const char *s, char **ret_dir, char **ret_tag);
