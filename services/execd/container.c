@@ -101,6 +101,7 @@ Container *container_free(Container *c) {
                                                   "Container %s went away while starting", c->id);
                 sd_bus_message_unref(c->run_message);
         }
+        free(c->start_failure);
         free(c->id);
         free(c->dir);
         free(c);
@@ -226,8 +227,16 @@ static void container_handle_message(Container *c, const MonitorMessage *msg, in
                 }
                 break;
         case MONITOR_FAILED:
-                if (c->state == CONTAINER_STARTING)
-                        container_reply_failed(c, msg);
+                /* answered when the monitor has exited and the container is
+                 * forgotten, so that the caller's clean-up (Delete) does not
+                 * find it still there */
+                if (c->state == CONTAINER_STARTING && !c->start_failure) {
+                        c->start_failure = malloc(sizeof *msg);
+                        if (c->start_failure)
+                                *c->start_failure = *msg;
+                        else
+                                container_reply_failed(c, msg);
+                }
                 break;
         case MONITOR_EXITED:
                 container_exited(c, msg->code);
@@ -300,12 +309,14 @@ static void container_monitor_gone(Container *c, const char *how) {
 
         if (c->state == CONTAINER_STARTING) {
                 /* unanswered: the monitor died before it could say why */
-                if (c->run_message) {
+                (void) rm_rf(c->dir);
+                if (c->start_failure)
+                        container_reply_failed(c, c->start_failure);
+                else if (c->run_message) {
                         MonitorMessage msg = { .type = MONITOR_FAILED, .stage = MONITOR_STAGE_SETUP, .error = EIO };
                         snprintf(msg.text, sizeof(msg.text), "container monitor %s before the container started", how);
                         container_reply_failed(c, &msg);
                 }
-                (void) rm_rf(c->dir);
                 container_free(c);
                 return;
         }

@@ -50,6 +50,7 @@ struct Container {
         sd_event_source *monitor_source;
 
         sd_bus_message *run_message; /* the pending Run call */
+        MonitorMessage *start_failure; /* why the start failed: Run's answer once the monitor is gone */
         bool exit_unreported;   /* exited while execd was away: Exited still due */
 };
 

@@ -28,7 +28,6 @@ struct Cleanup {
         Manager *manager;
         char id[ID_HEX_LEN + 1];
         bool remove_rootfs;
-        bool exit_state;         /* Exec1.GetState before Exec1.Delete (an exit) */
         unsigned n_pending;
         char *error;
         CleanupDone done;
@@ -118,7 +117,6 @@ static void cleanup_start_full(Manager *m, const char *id, bool rootfs, bool rem
         *c = (Cleanup) {
                 .manager = m,
                 .remove_rootfs = remove_rootfs,
-                .exit_state = exit_state,
                 .done = done,
                 .userdata = userdata,
         };
@@ -387,6 +385,11 @@ static int on_run(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error
         int r;
 
         if (e) {
+                /* execd answers a failed start once it has forgotten the
+                 * container: nothing to Delete, unless no answer came */
+                if (!sd_bus_error_has_names(e, SD_BUS_ERROR_NO_REPLY, SD_BUS_ERROR_TIMEOUT, SD_BUS_ERROR_DISCONNECTED,
+                                            SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER))
+                        s->run_called = false;
                 start_fail_reply(s, BACKEND_EXEC, e);
                 return 0;
         }

@@ -51,6 +51,8 @@ BB() { echo "$REGISTRY/library/busybox"; }
         assert_stderr_matches "no-such-command"
         assert_no_containers
         assert_no_leaks
+        # the start's undo found nothing half-done to complain about
+        ! grep -E "Clean-up of container .*(running|No such)" "$STATE/logs/wharfd.log"
 }
 
 @test "exit code: command not executable -> 126 with a message" {
