@@ -1211,8 +1211,11 @@ int manager_networks_startup(Manager *m) {
         if (!m->default_bridge || !m->table || !m->state_dir)
                 return log_oom();
         m->networks_dir = path_join(m->state_dir, "networks");
-        m->sandboxes_dir = path_join(m->state_dir, "sandboxes");
-        m->leases_dir = path_join(m->state_dir, "leases");
+        /* what exists only while a container runs lives in RUN (a tmpfs):
+         * it survives netd's restarts, not the host's, as the sandboxes
+         * themselves; no disk journal on a container's start and stop */
+        m->sandboxes_dir = path_join(m->run_dir, "sandboxes");
+        m->leases_dir = path_join(m->run_dir, "leases");
         if (!m->networks_dir || !m->sandboxes_dir || !m->leases_dir)
                 return log_oom();
         if ((r = mkdir_p(m->networks_dir, 0755)) < 0 || (r = mkdir_p(m->sandboxes_dir, 0755)) < 0 ||

@@ -28,6 +28,7 @@ struct Cleanup {
         Manager *manager;
         char id[ID_HEX_LEN + 1];
         bool remove_rootfs;
+        bool sandbox_retried;
         unsigned n_pending;
         char *error;
         CleanupDone done;
@@ -61,8 +62,26 @@ static int on_cleanup_rootfs(sd_bus_message *reply, void *userdata, sd_bus_error
         return 0;
 }
 
+static int on_cleanup_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error);
+
+static int cleanup_send_remove_sandbox(Cleanup *c) {
+        return backend_call(c->manager, BACKEND_NET, NULL, "RemoveSandbox", BACKEND_TIMEOUT_USEC,
+                            on_cleanup_sandbox, c, "s", c->id);
+}
+
 static int on_cleanup_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
-        cleanup_step_done(userdata, BACKEND_NET, reply);
+        Cleanup *c = userdata;
+
+        /* netd died with the call unanswered (crashed or killed meanwhile):
+         * once more, which starts a new netd that finds the sandbox in its
+         * records; otherwise the namespace and veth would stay behind */
+        if (sd_bus_error_has_name(sd_bus_message_get_error(reply), SD_BUS_ERROR_NO_REPLY) && !c->sandbox_retried) {
+                c->sandbox_retried = true;
+                log_info("netd left during the clean-up of container %s: asking again.", c->id);
+                if (cleanup_send_remove_sandbox(c) >= 0)
+                        return 0;
+        }
+        cleanup_step_done(c, BACKEND_NET, reply);
         return 0;
 }
 
@@ -134,8 +153,7 @@ static void cleanup_start_full(Manager *m, const char *id, bool rootfs, bool rem
                         cleanup_note_error(c, strdup("failed to send a clean-up call"));
         }
         if (sandbox) {
-                r = backend_call(m, BACKEND_NET, NULL, "RemoveSandbox", BACKEND_TIMEOUT_USEC,
-                                 on_cleanup_sandbox, c, "s", c->id);
+                r = cleanup_send_remove_sandbox(c);
                 if (r >= 0)
                         c->n_pending++;
                 else

@@ -8,6 +8,7 @@
 # removed at the end.
 
 load helpers
+load net
 
 PEER_HOST=198.51.100.1
 PEER_CLIENT=198.51.100.2
@@ -75,16 +76,6 @@ teardown() {
         wharf_teardown
 }
 
-# What must come back to where it was: veths, address leases, rules of
-# wharf's nft table, pinned network namespaces.
-net_counts() {
-        local veths leases rules pins
-        veths=$(ip -n "$NS" -o link show type veth | grep -vc wpeer0)
-        leases=$(find "$STATE/lib/net/leases" -type f 2>/dev/null | wc -l)
-        rules=$(in_host nft -a list table ip wharf 2>/dev/null | grep -c '# handle [0-9]*$' | tr -d ' ')
-        pins=$(in_stack grep -c " $STATE/run/net/netns/[0-9a-f]" /proc/self/mountinfo)
-        echo "veths=$veths leases=$leases rules=$rules pins=$pins"
-}
 
 # a container in the background; its output goes to $WHARF_TMP/$name.out
 bg_run() {
@@ -140,7 +131,7 @@ retry_until() {
         refute_output_matches 'nameserver 172\.17\.0\.1'
         ip -n "$NS" link show wharf0 >/dev/null
         wait_gone box1
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
 }
 
 @test "net: network create, ls, inspect (docker's shape), rm" {
@@ -181,7 +172,7 @@ retry_until() {
         retry_until pong wharf run --rm --network appnet "$IMG" nc -w 3 srv 7000
         retry_until pong wharf run --rm --network appnet "$IMG" nc -w 3 web 7000
         wait_gone srv
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
         wharf network rm appnet
 }
 
@@ -228,7 +219,7 @@ send_udp_until() {       # send_udp_until NSNAME ADDR PORT OUTFILE
         wait_running udp2
         send_udp_until "$PEER" $PEER_HOST 8082 "$WHARF_TMP/udp2.out"
         wait_gone udp2
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
 }
 
 @test "net: -p with an ephemeral host port, shown by wharf port" {
@@ -331,7 +322,7 @@ send_udp_until() {       # send_udp_until NSNAME ADDR PORT OUTFILE
         assert_stderr_matches 'pre-defined network'
         wrun network ls -q
         [ "${#lines[@]}" -eq 4 ]
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
         wharf network rm good
 }
 
@@ -360,7 +351,7 @@ send_udp_until() {       # send_udp_until NSNAME ADDR PORT OUTFILE
         kill "$pid"
         # the next call activates netd again, which reconciles with the kernel
         retry_until 'kept' wharf network inspect keep
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
         # a second container gets another address
         wrun run --rm --network keep "$IMG" ip -o -4 addr show eth0
         assert_output_matches 'inet 10\.97\.0\.3/24'

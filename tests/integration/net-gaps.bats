@@ -10,6 +10,7 @@
 # their loopbacks; both are removed at the end.
 
 load helpers
+load net
 
 PEER_HOST=198.51.100.1
 PEER_CLIENT=198.51.100.2
@@ -77,16 +78,6 @@ teardown() {
         wharf_teardown
 }
 
-# What must come back to where it was: veths, address leases, rules of
-# wharf's nft table, pinned network namespaces.
-net_counts() {
-        local veths leases rules pins
-        veths=$(ip -n "$NS" -o link show type veth | grep -vc wpeer0)
-        leases=$(find "$STATE/lib/net/leases" -type f 2>/dev/null | wc -l)
-        rules=$(in_host nft -a list table ip wharf 2>/dev/null | grep -c '# handle [0-9]*$' | tr -d ' ')
-        pins=$(in_stack grep -c " $STATE/run/net/netns/[0-9a-f]" /proc/self/mountinfo)
-        echo "veths=$veths leases=$leases rules=$rules pins=$pins"
-}
 
 # a container in the background; its output goes to $WHARF_TMP/$name.out
 bg_run() {
@@ -156,7 +147,7 @@ retry_until() {
         wharf rm -f usr1 >/dev/null
         wait_gone usr1
         wharf network rm named
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
 }
 
 @test "net-gaps: connect and disconnect a created and an exited container, applied at its start" {
@@ -166,7 +157,7 @@ retry_until() {
         wrun network connect --alias lateone --ip 10.82.0.40 late cc
         assert_status 0
         # nothing runs yet: no endpoint in the kernel, none in inspect
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
         wrun -1 network connect late cc
         assert_stderr_matches 'endpoint with name cc already exists in network late'
         assert_one_error_line
@@ -177,7 +168,7 @@ retry_until() {
         assert_output_matches 'eth0 +inet 172\.17\.0\.[0-9]+/16'
         assert_output_matches 'eth1 +inet 10\.82\.0\.40/24'
         assert_output_matches $'10\\.82\\.0\\.40\t'
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
 
         # exited: leave the default bridge, keep late
         wrun network disconnect bridge cc
@@ -198,7 +189,7 @@ retry_until() {
         wrun start -a cc
         assert_output_matches 'eth0 +inet 172\.17\.0\.[0-9]+/16'
         wharf rm cc >/dev/null
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
 
         # --network none/host cannot be connected (docker's messages)
         wharf create --name nonet --network none "$IMG" true >/dev/null
@@ -225,7 +216,7 @@ retry_until() {
         assert_output_matches 'eth0 +inet 172\.17\.'
         assert_output_matches 'eth1 +inet 10\.83\.0\.2/24'
         wharf rm rr >/dev/null
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
         wharf network rm stays
 }
 
@@ -252,7 +243,7 @@ retry_until() {
         wharf rm -f hp >/dev/null
         wait_gone hp
         wharf network rm other
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
 }
 
 @test "net-gaps: ports of a container on an --internal network are not published (as docker)" {
@@ -273,7 +264,7 @@ retry_until() {
         refute_output_matches leaked
         wharf rm -f shut >/dev/null
         wait_gone shut
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
         wharf network rm inner
 }
 
@@ -295,7 +286,7 @@ retry_until() {
         wait_gone doomed
         # the next call activates netd again: it reconciles with the kernel
         retry_until 'alive' wharf network inspect crash
-        [ "$(net_counts)" = "$before" ] || { echo "$before -> $(net_counts)"; false; }
+        assert_net_counts "$before"
         # alive kept its address, its port and its DNS name
         wrun port alive
         assert_output_matches '7000/tcp -> 0\.0\.0\.0:8087'
