@@ -303,6 +303,20 @@ int link_veth_setup(const VethConfig *cfg, int host_nsfd, int sandbox_nsfd, cons
         rtnl_link_set_ns_fd(peer, host_nsfd);
         rtnl_link_put(peer);
         r = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
+        if (r == -NLE_EXIST && sandbox_nsfd >= 0) {
+                /* the host end of this container's previous sandbox, which
+                 * the kernel is still taking down with its namespace */
+                STEP("remove the stale host end of an earlier sandbox");
+                if (setns(host_nsfd, CLONE_NEWNET) < 0)
+                        return -errno;
+                r = link_delete(cfg->host_name);
+                if (setns(sandbox_nsfd, CLONE_NEWNET) < 0)
+                        return -errno;
+                if (r < 0)
+                        return r;
+                STEP("create veth pair");
+                r = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
+        }
         if (r < 0)
                 return errno_from_nl(r);
 

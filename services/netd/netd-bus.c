@@ -70,10 +70,13 @@ static int method_remove_sandbox(sd_bus_message *message, void *userdata, sd_bus
                 return 1;
         }
 
-        /* Records, leases, ports and the pin go before the reply; the host
-         * veths (whose deletion waits for RCU grace periods, ~15 ms) right
-         * after it, still before netd reads its next message: a restart of
-         * the same container, which reuses the veth names, comes later. */
+        /* Records, leases, ports and the pin go, then the reply. The veths
+         * are not deleted one by one: unpinning the namespace lets the
+         * kernel destroy it, and both ends of each veth with it, on its own
+         * time (a deletion here waits for RCU grace periods under the rtnl
+         * lock, ~15 ms, which the next container's start then waited for
+         * too). A quick restart that finds its host-side name still taken
+         * removes the stale end first (link_veth_setup). */
         (void) manager_remove_sandbox_network_deferred(m, id, &veths);
         r = sandbox_remove(m->netns_dir, id);
         if (r < 0) {
@@ -84,13 +87,6 @@ static int method_remove_sandbox(sd_bus_message *message, void *userdata, sd_bus
         } else {
                 log_info("Removed sandbox %s.", id);
                 r = sd_bus_reply_method_return(message, NULL);
-        }
-        if (veths)
-                (void) sd_bus_flush(sd_bus_message_get_bus(message));
-        STRV_FOREACH(v, veths) {
-                int k = link_delete(*v);
-                if (k < 0)
-                        log_warning_errno(k, "Failed to delete %s: %m", *v);
         }
         return r;
 }
