@@ -13,57 +13,16 @@
 #include "cli.h"
 #include "stream.h"
 
-int cmd_attach(int argc, char *argv[]) {
-        enum { ARG_NO_STDIN = 0x100, ARG_DETACH_KEYS, ARG_SIG_PROXY };
-        static const struct option options[] = {
-                { "no-stdin",    no_argument,       NULL, ARG_NO_STDIN    },
-                { "detach-keys", required_argument, NULL, ARG_DETACH_KEYS },
-                { "sig-proxy",   optional_argument, NULL, ARG_SIG_PROXY   },
-                { "help",        no_argument,       NULL, 'h'             },
-                {}
-        };
-        _cleanup_(engine_freep) Engine *e = NULL;
+/* Copies between our stdio and the running container id until it exits
+ * (its code) or the detach keys (0). Shared by attach and start -a. */
+int container_attach_running(Engine *e, const char *id, bool no_stdin, const char *detach_keys) {
         _cleanup_(container_watch_freep) ContainerWatch *w = NULL;
         _cleanup_(stream_proxy_freep) StreamProxy *p = NULL;
         _cleanup_(closep) int in = -EBADF, out = -EBADF, err = -EBADF, hold_r = -EBADF, hold_w = -EBADF;
         int hold[2];
-        _cleanup_(freep) char *id = NULL;
-        const char *detach_keys = NULL;
-        bool no_stdin = false, tty;
-        int c, r;
+        bool tty;
+        int r;
 
-        opterr = 0;
-        optind = 0;
-        while ((c = getopt_long(argc, argv, "+:h", options, NULL)) >= 0)
-                switch (c) {
-                case ARG_NO_STDIN:
-                        no_stdin = true;
-                        break;
-                case ARG_DETACH_KEYS:
-                        detach_keys = optarg;
-                        break;
-                case ARG_SIG_PROXY:
-                        break;
-                case 'h':
-                        printf("\nUsage:  wharf attach [OPTIONS] CONTAINER\n\n"
-                               "Attach local standard input, output, and error streams to a running container\n\n"
-                               "Options:\n"
-                               "      --detach-keys string   Override the key sequence for detaching a container\n"
-                               "      --no-stdin             Do not attach STDIN\n");
-                        return 0;
-                default:
-                        usage_getopt_error("attach", c, argv);
-                        return 1;
-                }
-        if (argc - optind != 1) {
-                usage_error("attach", "\"wharf attach\" requires exactly 1 argument.");
-                return 1;
-        }
-
-        if (engine_connect(&e, NULL) < 0)
-                return 1;
-        if (container_resolve_id(e, argv[optind], &id) < 0)
-                return 1;
         r = container_watch(e, id, &w);
         if (r < 0) {
                 fprintf(stderr, "Error: %s\n", strerror(-r));
@@ -109,4 +68,54 @@ int cmd_attach(int argc, char *argv[]) {
                 return 1;
         }
         return w->exit_code;
+}
+
+int cmd_attach(int argc, char *argv[]) {
+        enum { ARG_NO_STDIN = 0x100, ARG_DETACH_KEYS, ARG_SIG_PROXY };
+        static const struct option options[] = {
+                { "no-stdin",    no_argument,       NULL, ARG_NO_STDIN    },
+                { "detach-keys", required_argument, NULL, ARG_DETACH_KEYS },
+                { "sig-proxy",   optional_argument, NULL, ARG_SIG_PROXY   },
+                { "help",        no_argument,       NULL, 'h'             },
+                {}
+        };
+        _cleanup_(engine_freep) Engine *e = NULL;
+        _cleanup_(freep) char *id = NULL;
+        const char *detach_keys = NULL;
+        bool no_stdin = false;
+        int c;
+
+        opterr = 0;
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "+:h", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_NO_STDIN:
+                        no_stdin = true;
+                        break;
+                case ARG_DETACH_KEYS:
+                        detach_keys = optarg;
+                        break;
+                case ARG_SIG_PROXY:
+                        break;
+                case 'h':
+                        printf("\nUsage:  wharf attach [OPTIONS] CONTAINER\n\n"
+                               "Attach local standard input, output, and error streams to a running container\n\n"
+                               "Options:\n"
+                               "      --detach-keys string   Override the key sequence for detaching a container\n"
+                               "      --no-stdin             Do not attach STDIN\n");
+                        return 0;
+                default:
+                        usage_getopt_error("attach", c, argv);
+                        return 1;
+                }
+        if (argc - optind != 1) {
+                usage_error("attach", "\"wharf attach\" requires exactly 1 argument.");
+                return 1;
+        }
+
+        if (engine_connect(&e, NULL) < 0)
+                return 1;
+        if (container_resolve_id(e, argv[optind], &id) < 0)
+                return 1;
+        return container_attach_running(e, id, no_stdin, detach_keys);
 }

@@ -98,6 +98,10 @@ typedef struct ContainerWatch {
 
 /* Subscribe to ContainerExited before StartContainer. */
 int container_watch(Engine *e, const char *id, ContainerWatch **ret);
+
+/* attach.c: our stdio to the running container id (raw terminal, detach
+ * keys) until it exits (its code) or we detach (0). attach and start -a. */
+int container_attach_running(Engine *e, const char *id, bool no_stdin, const char *detach_keys);
 int container_wait(ContainerWatch *w);
 ContainerWatch *container_watch_free(ContainerWatch *w);
 static inline void container_watch_freep(ContainerWatch **w) { if (*w) container_watch_free(*w); }

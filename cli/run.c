@@ -10,6 +10,7 @@
 
 #include "bus-errors.h"
 #include "bus.h"
+#include "inspect.h"
 #include "cli.h"
 #include "containers.h"
 #include "log.h"
@@ -238,7 +239,7 @@ static int container_run_detached(Engine *e, const char *id, bool auto_remove) {
 
 /* -t: the container's terminal through our socket pairs (stream.h), so
  * that the detach keys leave it running */
-static int container_run_tty(Engine *e, const char *id, const RunOptions *o) {
+static int container_run_tty(Engine *e, const char *id, const RunOptions *o, bool created_here) {
         _cleanup_(container_watch_freep) ContainerWatch *w = NULL;
         _cleanup_(stream_proxy_freep) StreamProxy *p = NULL;
         _cleanup_(closep) int in = -EBADF, out = -EBADF, err = -EBADF, null_fd = -EBADF;
@@ -246,8 +247,9 @@ static int container_run_tty(Engine *e, const char *id, const RunOptions *o) {
 
         if (o->interactive && !isatty(STDIN_FILENO)) {
                 fputs(RUN_ERROR_PREFIX "the input device is not a TTY\n", stderr);
-                (void) sd_bus_call_method(e->bus, ENGINE_SERVICE, ENGINE_PATH, ENGINE_INTERFACE,
-                                          "RemoveContainer", NULL, NULL, "sb", id, 1);
+                if (created_here)
+                        (void) sd_bus_call_method(e->bus, ENGINE_SERVICE, ENGINE_PATH, ENGINE_INTERFACE,
+                                                  "RemoveContainer", NULL, NULL, "sb", id, 1);
                 return 1;
         }
         r = container_watch(e, id, &w);
@@ -324,7 +326,7 @@ static int run_or_create(int argc, char *argv[], bool run) {
         if (o.detach)
                 return container_run_detached(e, id, o.rm);
         if (o.tty)
-                return container_run_tty(e, id, &o);
+                return container_run_tty(e, id, &o, true);
         return container_attach(e, id, o.interactive, o.rm);
 }
 
@@ -334,6 +336,19 @@ int cmd_run(int argc, char *argv[]) {
 
 int cmd_create(int argc, char *argv[]) {
         return run_or_create(argc, argv, false);
+}
+
+/* Config.Tty of a container (false when it cannot be told) */
+static bool container_has_tty(Engine *e, const char *id) {
+        json_object *o = NULL, *config, *tty;
+        bool r = false;
+
+        if (engine_inspect_container(e, id, NULL, &o) < 0)
+                return false;
+        if (json_object_object_get_ex(o, "Config", &config) && json_object_object_get_ex(config, "Tty", &tty))
+                r = json_object_get_boolean(tty);
+        json_object_put(o);
+        return r;
 }
 
 int cmd_start(int argc, char *argv[]) {
@@ -346,7 +361,7 @@ int cmd_start(int argc, char *argv[]) {
         _cleanup_(engine_freep) Engine *e = NULL;
         ContainerInfo *l = NULL;
         size_t n = 0;
-        bool attach = false, interactive = false;
+        bool attach = false, interactive = false, found = false, running = false;
         int c, r, ret = 0;
 
         opterr = 0;
@@ -391,9 +406,19 @@ int cmd_start(int argc, char *argv[]) {
                         return EXIT_ENGINE_ERROR;
                 ci = container_find(l, n, argv[optind]);
                 id = strdup(ci ? ci->id : argv[optind]);
+                found = ci != NULL;
+                running = ci && streq_ptr(ci->state, "running");
                 container_list_free(l, n);
                 if (!id)
                         return EXIT_ENGINE_ERROR;
+                /* a -t container gets the terminal proxy, as run -t: raw
+                 * mode, detach keys; docker attaches to a running one */
+                if (found && container_has_tty(e, id)) {
+                        if (running)
+                                return container_attach_running(e, id, !interactive, NULL);
+                        return container_run_tty(e, id, &(RunOptions) { .interactive = interactive, .tty = true },
+                                                 false);
+                }
                 return container_attach(e, id, interactive, false);
         }
 

@@ -162,6 +162,17 @@ wait_exited() {
         echo "$output"
         run --separate-stderr wharf ps -q
         [ -n "$output" ] || { echo "the detached container is gone"; false; }
+        # attach again: what is typed reaches the shell; detach once more,
+        # then attach and exit with a code
+        run bash -c "{ sleep 2; printf 'echo again-\$((6*7))\n'; sleep 2; printf '\020\021'; sleep 2; } | script -qec \"timeout 60 '$WHARF_CLI' attach det\" /dev/null"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ $output == *again-42* ]]
+        run --separate-stderr wharf ps -q --filter name=det
+        [ -n "$output" ] || { echo "the container is gone after the second detach"; false; }
+        run bash -c "{ sleep 2; printf 'exit 5\n'; sleep 3; } | script -qec \"timeout 60 '$WHARF_CLI' attach det\" /dev/null"
+        echo "$output"
+        [ "$status" -eq 5 ]
         wrun rm -f det
         assert_no_leaks
 }
@@ -177,5 +188,24 @@ wait_exited() {
         assert_one_error_line
         assert_stderr_matches "You cannot attach to a stopped container, start it first"
         wrun rm at
+        assert_no_leaks
+}
+
+@test "start -ai of a -t container: the terminal proxy (raw, detach keys); on a running one it attaches" {
+        command -v script >/dev/null || skip "script(1) (bsdutils) not installed"
+        wrun create -it --name sta "$(BB)" sh
+        assert_status 0
+        run bash -c "{ sleep 2; printf 'echo st-\$((6*7))\n'; sleep 2; printf '\020\021'; sleep 2; } | script -qec \"timeout 60 '$WHARF_CLI' start -ai sta\" /dev/null"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ $output == *st-42* ]]
+        # raw mode: the line is echoed once, by the container's terminal
+        [ "$(grep -o 'echo st-' <<< "$output" | wc -l)" -eq 1 ]
+        run --separate-stderr wharf ps -q --filter name=sta
+        [ -n "$output" ] || { echo "detached, yet the container is gone"; false; }
+        run bash -c "{ sleep 2; printf 'exit 6\n'; sleep 3; } | script -qec \"timeout 60 '$WHARF_CLI' start -ai sta\" /dev/null"
+        echo "$output"
+        [ "$status" -eq 6 ]
+        wrun rm -f sta
         assert_no_leaks
 }
