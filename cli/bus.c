@@ -203,26 +203,32 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
         return 0;
 }
 
+int engine_catch_signals(Engine *e) {
+        sigset_t ss;
+        int r;
+
+        if (e->sigint)
+                return 0;
+        /* signalfd needs them blocked; from the first wait on (or earlier
+         * for who must not miss one), so an early Ctrl-C still ends us the
+         * ordinary way */
+        sigemptyset(&ss);
+        sigaddset(&ss, SIGINT);
+        sigaddset(&ss, SIGTERM);
+        if (sigprocmask(SIG_BLOCK, &ss, NULL) < 0)
+                return -errno;
+        r = sd_event_add_signal(e->event, &e->sigint, SIGINT, on_signal, e);
+        if (r < 0)
+                return r;
+        return sd_event_add_signal(e->event, &e->sigterm, SIGTERM, on_signal, e);
+}
+
 int engine_wait(Engine *e, const bool *done) {
         int r;
 
-        if (!e->sigint) {
-                sigset_t ss;
-
-                /* signalfd needs them blocked; only while we wait, so an
-                 * early Ctrl-C still ends us the ordinary way */
-                sigemptyset(&ss);
-                sigaddset(&ss, SIGINT);
-                sigaddset(&ss, SIGTERM);
-                if (sigprocmask(SIG_BLOCK, &ss, NULL) < 0)
-                        return -errno;
-                r = sd_event_add_signal(e->event, &e->sigint, SIGINT, on_signal, e);
-                if (r < 0)
-                        return r;
-                r = sd_event_add_signal(e->event, &e->sigterm, SIGTERM, on_signal, e);
-                if (r < 0)
-                        return r;
-        }
+        r = engine_catch_signals(e);
+        if (r < 0)
+                return r;
 
         for (;;) {
                 int state;

@@ -97,6 +97,8 @@ typedef struct ContainerWatch {
 } ContainerWatch;
 
 /* Subscribe to ContainerExited before StartContainer. */
+/* SIGINT and SIGTERM become e->signal (and -EINTR of engine_wait) from now on */
+int engine_catch_signals(Engine *e);
 int container_watch(Engine *e, const char *id, ContainerWatch **ret);
 
 /* attach.c: our stdio to the running container id (raw terminal, detach

@@ -8,6 +8,10 @@
 #include "cli.h"
 #include "run-options.h"
 
+/* the spellings of Go's strconv.ParseBool */
+#define STRV_BOOL_TRUE  ((char * const[]) { "1", "t", "T", "TRUE", "true", "True", NULL })
+#define STRV_BOOL_FALSE ((char * const[]) { "0", "f", "F", "FALSE", "false", "False", NULL })
+
 void run_options_done(RunOptions *o) {
         free(o->name);
         strv_free(o->env);
@@ -166,6 +170,7 @@ static void run_help(const char *command) {
                "  -P, --publish-all          Publish all exposed ports to random ports\n"
                "      --platform string      Set platform if server is multi-platform capable\n"
                "      --rm                   Automatically remove the container when it exits\n"
+               "      --sig-proxy            Proxy received signals to the process (default true)\n"
                "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
                "  -w, --workdir string       Working directory inside the container\n"
                "%s",
@@ -184,6 +189,7 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 ARG_HELP,
                 ARG_NET_FLAG,   /* net-options.c's, by their long name */
                 ARG_PLATFORM,
+                ARG_SIG_PROXY,
         };
         static const struct option options[] = {
                 { "rm",          no_argument,       NULL, ARG_RM         },
@@ -208,6 +214,7 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 { "add-host",    required_argument, NULL, ARG_NET_FLAG   },
                 { "network-alias", required_argument, NULL, ARG_NET_FLAG },
                 { "platform",    required_argument, NULL, ARG_PLATFORM   },
+                { "sig-proxy",   optional_argument, NULL, ARG_SIG_PROXY  },
                 RUN_FLAGS_OPTIONS,
                 {}
         };
@@ -271,6 +278,19 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                         break;
                 case 'd':
                         o.detach = true;
+                        break;
+                case ARG_SIG_PROXY:
+                        /* a Go bool flag: --sig-proxy, --sig-proxy=false */
+                        if (!optarg || strv_contains(STRV_BOOL_TRUE, optarg))
+                                o.no_sig_proxy = false;
+                        else if (strv_contains(STRV_BOOL_FALSE, optarg))
+                                o.no_sig_proxy = true;
+                        else {
+                                fprintf(stderr, "wharf: invalid argument \"%s\" for \"--sig-proxy\" flag: "
+                                        "strconv.ParseBool: parsing \"%s\": invalid syntax\nSee 'wharf %s --help'.\n",
+                                        optarg, optarg, command);
+                                return -EINVAL;
+                        }
                         break;
                 case ARG_HELP:
                         run_help(command);

@@ -15,6 +15,7 @@ typedef struct RunOptions {
         bool interactive;
         bool tty;
         bool detach;
+        bool no_sig_proxy;      /* --sig-proxy=false: signals to the CLI stay with it */
         char *name;
         char **env;             /* KEY=VAL (or KEY: unset it), env files first, then -e */
         char **env_files;

@@ -167,7 +167,7 @@ static int container_start(Engine *e, const char *id, int fd_in, int fd_out, int
 
 /* Start with the client's own fds and wait for ContainerExited: the exit
  * code of the process. */
-static int container_attach(Engine *e, const char *id, bool interactive, bool auto_remove) {
+static int container_attach(Engine *e, const char *id, bool interactive, bool auto_remove, bool sig_proxy) {
         _cleanup_(container_watch_freep) ContainerWatch *w = NULL;
         _cleanup_(closep) int null_fd = -EBADF;
         int r, ret;
@@ -187,6 +187,14 @@ static int container_attach(Engine *e, const char *id, bool interactive, bool au
                 return EXIT_ENGINE_ERROR;
         }
 
+        /* a signal from the moment the container may run is its own */
+        if (sig_proxy) {
+                r = engine_catch_signals(e);
+                if (r < 0) {
+                        engine_print_error(NULL, r, RUN_ERROR_PREFIX, true);
+                        return EXIT_ENGINE_ERROR;
+                }
+        }
         fflush(stdout);
         fflush(stderr);
         r = container_start(e, id, interactive ? STDIN_FILENO : null_fd, STDOUT_FILENO, STDERR_FILENO,
@@ -199,9 +207,21 @@ static int container_attach(Engine *e, const char *id, bool interactive, bool au
                 return ret;
         }
 
-        r = container_wait(w);
+        for (;;) {
+                char sig[12];
+
+                r = container_wait(w);
+                if (r != -EINTR || !sig_proxy)
+                        break;
+                /* --sig-proxy (docker's default without -t): the signal is
+                 * the container's, and we wait on for its exit */
+                snprintf(sig, sizeof sig, "%d", e->signal);
+                log_debug("Forwarding signal %s to container %s", sig, id);
+                e->signal = 0;
+                (void) engine_call(e, "KillContainer", 0, NULL, NULL, false, "ss", id, sig);
+        }
         if (r == -EINTR)
-                /* nothing is forwarded yet: leave quietly, the container runs on */
+                /* --sig-proxy=false: leave quietly, the container runs on */
                 return 128 + e->signal;
         if (r == -ECONNRESET) {
                 fputs(RUN_ERROR_PREFIX "Error response from daemon: the wharf engine exited while the container ran.\n",
@@ -327,7 +347,7 @@ static int run_or_create(int argc, char *argv[], bool run) {
                 return container_run_detached(e, id, o.rm);
         if (o.tty)
                 return container_run_tty(e, id, &o, true);
-        return container_attach(e, id, o.interactive, o.rm);
+        return container_attach(e, id, o.interactive, o.rm, !o.no_sig_proxy);
 }
 
 int cmd_run(int argc, char *argv[]) {
@@ -419,7 +439,7 @@ int cmd_start(int argc, char *argv[]) {
                         return container_run_tty(e, id, &(RunOptions) { .interactive = interactive, .tty = true },
                                                  false);
                 }
-                return container_attach(e, id, interactive, false);
+                return container_attach(e, id, interactive, false, true);
         }
 
         /* detached: the output has nowhere to go yet */

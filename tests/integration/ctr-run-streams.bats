@@ -209,3 +209,32 @@ wait_exited() {
         wrun rm -f sta
         assert_no_leaks
 }
+
+@test "run without -t: a signal to the client goes to the container (--sig-proxy); with --sig-proxy=false it does not" {
+        local cli i rc
+        "$WHARF_CLI" run --name spx "$(BB)" sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.2; done' \
+                > "$WHARF_TMP/spx.out" 2>&1 </dev/null 3>&- &
+        cli=$!
+        for i in $(seq 100); do grep -q ready "$WHARF_TMP/spx.out" && break; sleep 0.1; done
+        kill -TERM "$cli"
+        rc=0; wait "$cli" || rc=$?
+        cat "$WHARF_TMP/spx.out"
+        [ "$rc" -eq 7 ]
+        grep -q got-term "$WHARF_TMP/spx.out"
+        wrun rm spx
+        assert_status 0
+
+        "$WHARF_CLI" run --sig-proxy=false --name spn "$(BB)" sh -c 'echo ready; while :; do sleep 0.2; done' \
+                > "$WHARF_TMP/spn.out" 2>&1 </dev/null 3>&- &
+        cli=$!
+        for i in $(seq 100); do grep -q ready "$WHARF_TMP/spn.out" && break; sleep 0.1; done
+        kill -TERM "$cli"
+        rc=0; wait "$cli" || rc=$?
+        [ "$rc" -eq 143 ]
+        wrun ps -q --filter name=spn
+        [ -n "$output" ] || { echo "the container did not run on"; false; }
+        wrun rm -f spn
+        wrun -125 run --sig-proxy=maybe "$(BB)" true
+        assert_stderr_matches 'invalid argument "maybe" for "--sig-proxy" flag'
+        assert_no_leaks
+}
