@@ -21,8 +21,9 @@
 char *blob_path(Graph *g, const char *digest);
 bool blob_exists(Graph *g, const char *digest);
 
-/* Move a complete, fsynced file into the store under digest. When the blob
- * is already there the file is removed and the stored copy kept. */
+/* Move a complete file into the store under digest. When the blob is
+ * already there the file is removed and the stored copy kept. Not synced:
+ * the caller marks it first (store_sync_mark()). */
 int blob_publish_file(Graph *g, const char *path, const char *digest);
 
 /* Store data (temp + fsync + rename); its digest in ret_digest. */

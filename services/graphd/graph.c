@@ -19,13 +19,35 @@ Graph *graph_free(Graph *g) {
         free(g->repositories);
         free(g->mounts);
         free(g->blobs);
+        free(g->unsynced);
         free(g);
         return NULL;
 }
 
+/* The boot's id: markers of unsynced data are kept per boot (store-sync.h) */
+static int boot_id(char ret[static 37]) {
+        _cleanup_(freep) char *text = NULL;
+        size_t n;
+        int r;
+
+        r = read_full_file("/proc/sys/kernel/random/boot_id", &text, &n, 64);
+        if (r < 0)
+                return r;
+        if (n < 36)
+                return -EBADMSG;
+        memcpy(ret, text, 36);
+        ret[36] = 0;
+        return 0;
+}
+
 int graph_open(const char *root, const char *run, Graph **ret) {
         _cleanup_(graph_freep) Graph *g = NULL;
+        char boot[37];
         int r;
+
+        r = boot_id(boot);
+        if (r < 0)
+                return r;
 
         g = calloc(1, sizeof *g);
         if (!g)
@@ -40,8 +62,10 @@ int graph_open(const char *root, const char *run, Graph **ret) {
         g->repositories = path_join(g->root, "repositories.json");
         g->mounts = path_join(run, "graph/mounts");
         g->blobs = path_join(g->root, "blobs/sha256");
+        if (asprintf(&g->unsynced, "%s/unsynced/%s", g->root, boot) < 0)
+                g->unsynced = NULL;
         if (!g->layers || !g->images || !g->containers || !g->tmp || !g->repositories || !g->mounts ||
-            !g->blobs)
+            !g->blobs || !g->unsynced)
                 return -ENOMEM;
 
         /* whatever is in tmp/ was in progress when we last stopped */

@@ -9,6 +9,7 @@
  *   ROOT/graph/limits.conf                             optional limits (see graph-limits.h)
  *   ROOT/graph/containers/<cid>/{upper,work,rootfs.json}
  *   ROOT/graph/tmp/                                    work in progress, emptied at start
+ *   ROOT/graph/unsynced/<boot-id>/                     published, not yet synced (store-sync.h)
  *   RUN/graph/mounts/<cid>                             overlay rootfs mountpoints
  * Everything becomes visible by a rename, so a crash leaves either nothing or
  * the whole thing. */
@@ -32,6 +33,7 @@ struct Graph {
         char *repositories;   /* ROOT/graph/repositories.json */
         char *blobs;          /* ROOT/graph/blobs/sha256 */
         char *mounts;         /* RUN/graph/mounts */
+        char *unsynced;       /* ROOT/graph/unsynced/<this boot's id> */
         GraphRemoveFunc remove;
         void *remove_userdata;
 };

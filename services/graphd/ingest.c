@@ -12,6 +12,8 @@
 #include "layer-store.h"
 #include "log.h"
 #include "macro.h"
+#include "store-sync.h"
+#include "syncer.h"
 
 Ingest *ingest_free(Ingest *i) {
         if (!i)
@@ -99,7 +101,8 @@ static char *ingest_publish(Ingest *i, const LayerUnpackResult *res) {
                 .size = res->unpacked_size,
                 .compressed_size = res->compressed_size,
         };
-        _cleanup_(freep) char *blob = NULL;
+        _cleanup_(freep) char *blob = NULL, *blob_marker = NULL, *layer_marker = NULL;
+        Graph *g = i->manager->graph;
         char *message = NULL;
         int r;
 
@@ -109,20 +112,29 @@ static char *ingest_publish(Ingest *i, const LayerUnpackResult *res) {
         strcpy(l.blob_digest, i->blob_digest);
 
         /* the blob first: a layer visible as complete always has its blob
-         * (a crash in between leaves an orphan blob, collected at start-up) */
+         * (a crash in between leaves an orphan blob, collected at start-up);
+         * each marked before it is renamed into sight, synced later */
         blob = path_join(i->dir, "blob");
         if (!blob)
                 return strdup("cannot store layer: out of memory");
-        r = blob_publish_file(i->manager->graph, blob, i->blob_digest);
+        r = store_sync_mark(g, STORE_SYNC_BLOB, i->blob_digest, &blob_marker);
+        if (r >= 0)
+                r = store_sync_mark(g, STORE_SYNC_LAYER, i->chain_id, &layer_marker);
+        if (r >= 0)
+                r = blob_publish_file(g, blob, i->blob_digest);
         if (r >= 0)
                 r = layer_metadata_write(i->dir, &l);
         if (r >= 0)
-                r = layer_publish(i->manager->graph, i->dir, i->chain_id);
+                r = layer_publish(g, i->dir, i->chain_id);
+        if (blob_marker)
+                (void) syncer_add(i->manager, TAKE_PTR(blob_marker));
+        if (layer_marker)
+                (void) syncer_add(i->manager, TAKE_PTR(layer_marker));
         if (r > 0) {
                 /* an ingest of the same layer finished first: keep its copy */
                 log_debug("Layer %s was published concurrently, discarding ingest %u's copy.",
                           i->chain_id, i->id);
-                (void) graph_discard(i->manager->graph, i->dir);
+                (void) graph_discard(g, i->dir);
         }
         if (r < 0 && asprintf(&message, "cannot store layer: %s", strerror(-r)) < 0)
                 message = strdup("cannot store layer");

@@ -107,7 +107,7 @@ int layer_metadata_write(const char *dir, const Layer *l) {
         json_object_object_add(o, "compressed_size", json_object_new_uint64(l->compressed_size));
 
         text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-        r = text ? write_file_atomic(p, text, strlen(text), 0644) : -ENOMEM;
+        r = text ? write_file_atomic_nosync(p, text, strlen(text), 0644) : -ENOMEM;
         json_object_put(o);
         return r;
 }

@@ -27,7 +27,7 @@ char *layer_path(Graph *g, const char *chain_id, const char *sub);
 bool layer_exists(Graph *g, const char *chain_id);
 int layer_load(Graph *g, const char *chain_id, Layer *ret);
 
-/* dir/layer.json */
+/* dir/layer.json, not synced: it is published and synced with its layer */
 int layer_metadata_write(const char *dir, const Layer *l);
 
 /* Rename dir (holding diff/ and layer.json) to layers/<hex>. Returns 0 when

@@ -427,14 +427,7 @@ static int unpack_run(Unpack *u, LayerCompression compression) {
                 if (n < 0)
                         return n;
 
-        /* durable before the parent renames anything into sight */
-        if (u->blob_fd >= 0 && fsync(u->blob_fd) < 0)
-                return unpack_fail(u, errno, "storing the blob: %m");
-        {
-                _cleanup_(closep) int dfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (dfd < 0 || syncfs(dfd) < 0)
-                        return unpack_fail(u, errno, "syncing the layer: %m");
-        }
+        /* no sync here: graphd syncs published layers later (store-sync.h) */
         return 0;
 }
 

@@ -12,6 +12,8 @@
 #include "log.h"
 #include "macro.h"
 #include "manager.h"
+#include "store-sync.h"
+#include "syncer.h"
 
 struct Remover {
         Manager *manager;
@@ -107,6 +109,13 @@ int manager_new(const char *root, const char *run, Manager **ret) {
         r = graph_open(root, run, &m->graph);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the store under %s: %m", root);
+        /* before anything reads the store; removals run in-line here */
+        r = store_sync_recover(m->graph);
+        if (r < 0)
+                return log_error_errno(r, "Failed to recover unsynced layers: %m");
+        if (r > 0)
+                log_warning("Dropped %d layer(s) that were not on disk when the machine went down.", r);
+
         m->graph->remove = manager_remove_tree;
         m->graph->remove_userdata = m;
 
@@ -146,6 +155,7 @@ Manager *manager_free(Manager *m) {
 
         while (m->ingests)
                 ingest_free(m->ingests);
+        syncer_finish(m);
         /* let removals in flight finish: PID 1 might never reap them */
         while (m->removers) {
                 (void) waitpid(m->removers->pid, NULL, 0);

@@ -31,6 +31,13 @@ typedef struct Manager {
         uint32_t last_ingest_id;
 
         Remover *removers;        /* children removing discarded trees */
+
+        /* the deferred sync (syncer.h) */
+        char **sync_pending;      /* markers no sync has covered yet */
+        char **sync_running;      /* markers the running sync covers */
+        pid_t sync_pid;
+        sd_event_source *sync_child, *sync_timer;
+        uint64_t sync_first;      /* when the timer was first armed */
 } Manager;
 
 int manager_new(const char *root, const char *run, Manager **ret);

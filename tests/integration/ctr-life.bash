@@ -3,33 +3,6 @@
 
 BB() { echo "$REGISTRY/library/busybox"; }
 
-# pid of the owner of a wharf bus name (empty when none), never activating it
-name_pid() {
-        local out
-        out=$(busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" --timeout=5 call org.freedesktop.DBus \
-                /org/freedesktop/DBus org.freedesktop.DBus GetConnectionUnixProcessID s "org.wharf.$1" 2>/dev/null) &&
-                echo "${out#u }"
-}
-
-# kill -9 the given daemons (Engine1 Exec1 ...), wait until they are gone
-kill_daemons() {
-        local n p pids=()
-        for n in "$@"; do
-                p=$(name_pid "$n") && [ -n "$p" ] && pids+=("$p")
-        done
-        [ ${#pids[@]} -gt 0 ] || return 0
-        kill -9 "${pids[@]}"
-        for _ in $(seq 100); do
-                local alive=0
-                for p in "${pids[@]}"; do
-                        [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" = Z ] || [ ! -e "/proc/$p" ] || alive=1
-                done
-                [ $alive = 0 ] && return 0
-                sleep 0.1
-        done
-        echo "daemons did not die: ${pids[*]}"
-        return 1
-}
 kill_all_daemons() { kill_daemons Engine1 Graph1 Registry1 Exec1 Net1; }
 
 # create NAME ARGS...: a container, its full id in $CID

@@ -182,14 +182,43 @@ assert_graph_tmp_empty() {
 
 # --- leak check --------------------------------------------------------------
 
+# pid of the owner of a wharf bus name (Graph1 or org.wharf.Graph1; empty
+# when none), never activating it
+name_pid() {
+        local name=$1 out
+        [[ $name == org.* ]] || name=org.wharf.$name
+        out=$(busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" --timeout=5 call org.freedesktop.DBus \
+                /org/freedesktop/DBus org.freedesktop.DBus GetConnectionUnixProcessID s "$name" 2>/dev/null) &&
+                echo "${out#u }"
+}
+
 # pids of the daemons (owners of the wharf names), without activating them
 daemon_pids() {
-        local n out
+        local n
         for n in Engine1 Graph1 Registry1 Exec1 Net1; do
-                out=$(busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" --timeout=5 call org.freedesktop.DBus \
-                        /org/freedesktop/DBus org.freedesktop.DBus GetConnectionUnixProcessID s "org.wharf.$n" \
-                        2>/dev/null) && echo "${out#u }"
+                name_pid "$n" || true
         done
+}
+
+# kill -9 the given daemons (Engine1 Graph1 ...), wait until they are gone
+# (a zombie counts as gone: PID 1 here may never reap it)
+kill_daemons() {
+        local n p pids=()
+        for n in "$@"; do
+                p=$(name_pid "$n") && [ -n "$p" ] && pids+=("$p")
+        done
+        [ ${#pids[@]} -gt 0 ] || return 0
+        kill -9 "${pids[@]}"
+        for _ in $(seq 100); do
+                local alive=0
+                for p in "${pids[@]}"; do
+                        [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" = Z ] || [ ! -e "/proc/$p" ] || alive=1
+                done
+                [ $alive = 0 ] && return 0
+                sleep 0.1
+        done
+        echo "daemons did not die: ${pids[*]}"
+        return 1
 }
 
 # mawk has no {n,} repetition

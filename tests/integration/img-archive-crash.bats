@@ -11,10 +11,6 @@ setup_file() { wharf_setup_file --big; }
 teardown_file() { wharf_teardown_file; }
 teardown() { wharf_teardown; }
 
-name_pid() {
-        busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" --timeout=5 call org.freedesktop.DBus /org/freedesktop/DBus \
-                org.freedesktop.DBus GetConnectionUnixProcessID s "org.wharf.$1" | cut -d' ' -f2
-}
 
 big_archive() {
         [ -s "$WHARF_TMP/big.tar" ] && return 0

@@ -111,10 +111,6 @@ assert_pull_fails_cleanly() {
         assert_no_leaks
 }
 
-name_pid() {
-        busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" call org.freedesktop.DBus /org/freedesktop/DBus \
-                org.freedesktop.DBus GetConnectionUnixProcessID s "$1" | cut -d' ' -f2
-}
 
 @test "graphd dies while a pull waits on it: one error line, the next pull works" {
         wrun images                     # activates wharfd and graphd
@@ -197,6 +193,52 @@ name_pid() {
         [ "$status" -ne 124 ] || { echo "pull hung"; false; }
         assert_one_error_line
         wrun pull "$ref"
+        assert_status 0
+        assert_no_leaks
+}
+
+# Layers are synced after the pull answers (services/graphd/store-sync.h).
+unsynced() { find "$STATE/lib/graph/unsynced" -type f 2>/dev/null || true; }
+
+@test "a pulled layer's unsynced marker goes once graphd's sync has run" {
+        local ref=$REGISTRY/library/whiteout i
+        wrun pull "$ref"
+        assert_status 0
+        for ((i = 0; i < 100; i++)); do
+                [ -z "$(unsynced)" ] && break
+                sleep 0.1
+        done
+        [ -z "$(unsynced)" ] || { echo "markers left after 10 s:"; unsynced; false; }
+        wrun rmi "$ref"
+        assert_status 0
+}
+
+@test "layers not synced before the machine went down are dropped at start, with their image; the next pull fetches them" {
+        local ref=$REGISTRY/library/whiteout id top fake
+        wrun pull "$ref"
+        assert_status 0
+        wrun run --rm "$ref" true
+        assert_status 0
+        # as if the machine went down before the sync: a marker of another
+        # boot for the image's top layer
+        id=$(wharf images -q --no-trunc "$ref" </dev/null)
+        top=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["layers"][-1])' \
+                "$STATE/lib/graph/images/${id#sha256:}/image.json")
+        top=${top#sha256:}
+        [ -n "$top" ] && [ -d "$STATE/lib/graph/layers/$top" ] || { echo "no top layer found for $id"; false; }
+        fake="$STATE/lib/graph/unsynced/00000000-0000-0000-0000-000000000000"
+        mkdir -p "$fake"
+        : > "$fake/layer-$top"
+        kill_daemons Graph1
+        wrun images                       # graphd starts again and recovers
+        assert_status 0
+        refute_output_matches "library/whiteout"
+        [ ! -e "$STATE/lib/graph/layers/$top" ] || { echo "layer $top kept"; false; }
+        [ ! -e "$fake" ] || { echo "marker dir kept"; false; }
+        wrun run --rm "$ref" true         # pulls it again
+        assert_status 0
+        [ -e "$STATE/lib/graph/layers/$top" ] || { echo "layer $top not fetched again"; false; }
+        wrun rmi "$ref"
         assert_status 0
         assert_no_leaks
 }

@@ -18,6 +18,7 @@
 #include "image-store.h"
 #include "layer-store.h"
 #include "macro.h"
+#include "store-sync.h"
 
 #define STRV_MAKE(...) ((char *[]) { __VA_ARGS__, NULL })
 
@@ -442,6 +443,60 @@ static void test_too_many_layers(void **state) {
         assert_string_equal(error.message, "image has 2 layers, more than the limit of 1");
 }
 
+/* Markers of an earlier boot drop their layers and the images that needed
+ * them; markers of this boot only go (store-sync.h). */
+static void test_sync_recover(void **state) {
+        Fixture *f = *state;
+        _cleanup_(freep) char *c_one = NULL, *c_two = NULL, *m_one = NULL, *m_two = NULL;
+        _cleanup_(freep) char *old = NULL, *p = NULL, *marker = NULL, *mine = NULL;
+        char d1[DIGEST_STRING_MAX], d2[DIGEST_STRING_MAX], c1[DIGEST_STRING_MAX], c2[DIGEST_STRING_MAX];
+        char id1[DIGEST_STRING_MAX], id2[DIGEST_STRING_MAX], found[DIGEST_STRING_MAX];
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+
+        diff_of("synced layer", d1);
+        diff_of("lost layer", d2);
+        make_layer(f, NULL, d1, 10, c1);
+        make_layer(f, c1, d2, 10, c2);
+        c_one = config_for(d1, NULL, "one");
+        c_two = config_for(d1, d2, "two");
+        assert_int_equal(image_commit(f->graph, "", "", c_one, STRV_MAKE("one:latest"), id1, &error), 0);
+        assert_int_equal(image_commit(f->graph, "", "", c_two, STRV_MAKE("two:latest"), id2, &error), 0);
+
+        /* nothing marked: nothing to do */
+        assert_int_equal(store_sync_recover(f->graph), 0);
+
+        /* a marker of this boot: the layer stays, the marker goes */
+        assert_int_equal(store_sync_mark(f->graph, STORE_SYNC_LAYER, c1, &mine), 0);
+        assert_int_equal(access(f->graph->unsynced, F_OK), 0);
+        assert_int_equal(store_sync_recover(f->graph), 0);
+        assert_true(layer_exists(f->graph, c1));
+        assert_int_equal(access(f->graph->unsynced, F_OK), -1);
+
+        /* the top layer marked in an earlier boot, with a blob and junk */
+        assert_true(asprintf(&old, "%s/graph/unsynced/00000000-0000-0000-0000-000000000000", f->dir) > 0);
+        assert_int_equal(mkdir_p(old, 0700), 0);
+        assert_true(asprintf(&marker, "%s/layer-%s", old, c2 + strlen(DIGEST_PREFIX)) > 0);
+        assert_int_equal(write_file_atomic(marker, "", 0, 0600), 0);
+        free(marker);
+        assert_true(asprintf(&marker, "%s/blob-%s", old, d2 + strlen(DIGEST_PREFIX)) > 0);
+        assert_int_equal(write_file_atomic(marker, "", 0, 0600), 0);
+        free(marker);
+        assert_true(asprintf(&marker, "%s/layer-nothex", old) > 0);
+        assert_int_equal(write_file_atomic(marker, "", 0, 0600), 0);
+
+        assert_int_equal(store_sync_recover(f->graph), 1);
+        assert_false(layer_exists(f->graph, c2));
+        assert_true(layer_exists(f->graph, c1));
+        assert_true(image_resolve(f->graph, "two:latest", found, &error) < 0);
+        sd_bus_error_free(&error);
+        assert_true(image_resolve(f->graph, id2, found, &error) < 0);
+        sd_bus_error_free(&error);
+        assert_int_equal(image_resolve(f->graph, "one:latest", found, &error), 0);
+        assert_string_equal(found, id1);
+        assert_int_equal(access(old, F_OK), -1);
+        assert_int_equal(store_sync_recover(f->graph), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_rfc3339),
@@ -453,6 +508,7 @@ int main(void) {
                 cmocka_unit_test(test_limits_parse),
                 cmocka_unit_test_setup_teardown(test_blobs_tag_prune, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_too_many_layers, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_sync_recover, setup, teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
