@@ -10,7 +10,8 @@
 # docker-registry on a random loopback port.
 #
 # Rows (RUNS interleaved rounds, default 5, one pull per tool and round; the
-# image is removed before each pull, outside the timing):
+# image is removed before each pull and the page cache written out with
+# sync(1), outside the timing, so no tool's writes land in another's time):
 #   wharf     wharf pull IMAGE                         (prepare: wharf rmi)
 #   skopeo    skopeo copy docker://IMAGE dir:DIR       download only, the floor
 #   docker    docker pull IMAGE                        (prepare: docker rmi)
@@ -75,6 +76,7 @@ fi
 for ((round = 1; round <= RUNS; round++)); do
         say "round $round/$RUNS"
         for row in "${ROWS[@]}"; do
+                sync
                 case ${row%%|*} in
                 wharf)
                         wharf_cpu_add -1
