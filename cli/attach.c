@@ -11,11 +11,12 @@
 
 #include "bus.h"
 #include "cli.h"
+#include "inspect.h"
 #include "stream.h"
 
 /* Copies between our stdio and the running container id until it exits
  * (its code) or the detach keys (0). Shared by attach and start -a. */
-int container_attach_running(Engine *e, const char *id, bool no_stdin, const char *detach_keys) {
+int container_attach_running(Engine *e, const char *id, bool no_stdin, const char *detach_keys, bool sig_proxy) {
         _cleanup_(container_watch_freep) ContainerWatch *w = NULL;
         _cleanup_(stream_proxy_freep) StreamProxy *p = NULL;
         _cleanup_(closep) int in = -EBADF, out = -EBADF, err = -EBADF, hold_r = -EBADF, hold_w = -EBADF;
@@ -36,7 +37,11 @@ int container_attach_running(Engine *e, const char *id, bool no_stdin, const cha
                         .tty = tty,
                         .detach_keys = detach_keys,
                         .exited = &w->exited,
+                        .sig_proxy = sig_proxy,
                 }, &p, &in, &out, &err);
+        /* from before Attach: a signal from then on is the container's */
+        if (r >= 0 && sig_proxy)
+                r = engine_proxy_signals(e);
         if (r >= 0 && in < 0) {
                 /* --no-stdin: a stdin that never ends while we are attached */
                 if (pipe2(hold, O_CLOEXEC) < 0)
@@ -82,7 +87,7 @@ int cmd_attach(int argc, char *argv[]) {
         _cleanup_(engine_freep) Engine *e = NULL;
         _cleanup_(freep) char *id = NULL;
         const char *detach_keys = NULL;
-        bool no_stdin = false;
+        bool no_stdin = false, sig_proxy = true;
         int c;
 
         opterr = 0;
@@ -96,13 +101,16 @@ int cmd_attach(int argc, char *argv[]) {
                         detach_keys = optarg;
                         break;
                 case ARG_SIG_PROXY:
+                        if (usage_parse_bool("attach", "sig-proxy", optarg, &sig_proxy) < 0)
+                                return 1;
                         break;
                 case 'h':
                         printf("\nUsage:  wharf attach [OPTIONS] CONTAINER\n\n"
                                "Attach local standard input, output, and error streams to a running container\n\n"
                                "Options:\n"
                                "      --detach-keys string   Override the key sequence for detaching a container\n"
-                               "      --no-stdin             Do not attach STDIN\n");
+                               "      --no-stdin             Do not attach STDIN\n"
+                               "      --sig-proxy            Proxy all received signals to the process (default true)\n");
                         return 0;
                 default:
                         usage_getopt_error("attach", c, argv);
@@ -117,5 +125,6 @@ int cmd_attach(int argc, char *argv[]) {
                 return 1;
         if (container_resolve_id(e, argv[optind], &id) < 0)
                 return 1;
-        return container_attach_running(e, id, no_stdin, detach_keys);
+        /* as docker: a terminal's signals are the terminal's business */
+        return container_attach_running(e, id, no_stdin, detach_keys, sig_proxy && !container_has_tty(e, id));
 }

@@ -151,6 +151,9 @@ Engine *engine_free(Engine *e) {
         sd_bus_slot_unref(e->slot_owner);
         sd_event_source_unref(e->sigint);
         sd_event_source_unref(e->sigterm);
+        for (size_t i = 0; i < e->n_proxied; i++)
+                sd_event_source_unref(e->proxied[i]);
+        free(e->proxied);
         sd_bus_flush_close_unref(e->bus);
         sd_event_unref(e->event);
         free(e);
@@ -200,7 +203,62 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
         Engine *e = userdata;
 
         e->signal = (int) si->ssi_signo;
+        if (e->n_queued < ELEMENTSOF(e->queued))
+                e->queued[e->n_queued++] = e->signal;
         return 0;
+}
+
+/* Not forwarded: what the kernel raises on a fault of ours, what we cannot
+ * catch, and docker's exceptions (SIGCHLD, SIGPIPE, SIGURG). */
+static bool signal_is_proxied(int sig) {
+        switch (sig) {
+        case SIGKILL: case SIGSTOP: case SIGCHLD: case SIGPIPE: case SIGURG:
+        case SIGSEGV: case SIGBUS: case SIGFPE: case SIGILL: case SIGTRAP: case SIGSYS:
+                return false;
+        default:
+                return sig < 32 || (sig >= SIGRTMIN && sig <= SIGRTMAX);
+        }
+}
+
+int engine_proxy_signals(Engine *e) {
+        sigset_t ss;
+        int r;
+
+        if (e->proxied)
+                return 0;
+        r = engine_catch_signals(e);
+        if (r < 0)
+                return r;
+        sigemptyset(&ss);
+        for (int sig = 1; sig < _NSIG; sig++)
+                if (signal_is_proxied(sig) && sig != SIGINT && sig != SIGTERM)
+                        sigaddset(&ss, sig);
+        if (sigprocmask(SIG_BLOCK, &ss, NULL) < 0)
+                return -errno;
+        e->proxied = calloc(_NSIG, sizeof *e->proxied);
+        if (!e->proxied)
+                return -ENOMEM;
+        for (int sig = 1; sig < _NSIG; sig++) {
+                if (!sigismember(&ss, sig))
+                        continue;
+                r = sd_event_add_signal(e->event, &e->proxied[e->n_proxied], sig, on_signal, e);
+                if (r < 0)
+                        return r;
+                e->n_proxied++;
+        }
+        return 0;
+}
+
+void engine_forward_signals(Engine *e, const char *container_id) {
+        for (size_t i = 0; i < e->n_queued; i++) {
+                char sig[12];
+
+                snprintf(sig, sizeof sig, "%d", e->queued[i]);
+                log_debug("Forwarding signal %s to container %s", sig, container_id);
+                (void) engine_call(e, "KillContainer", 0, NULL, NULL, false, "ss", container_id, sig);
+        }
+        e->n_queued = 0;
+        e->signal = 0;
 }
 
 int engine_catch_signals(Engine *e) {

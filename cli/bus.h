@@ -26,7 +26,11 @@ typedef struct Engine {
         sd_bus *bus;
         sd_bus_slot *slot_owner;
         sd_event_source *sigint, *sigterm;
-        int signal;             /* SIGINT/SIGTERM that arrived while waiting */
+        sd_event_source **proxied;  /* engine_proxy_signals(): one per signal */
+        size_t n_proxied;
+        int signal;             /* a signal caught while waiting (the last) */
+        int queued[16];         /* signals caught, for the proxy, in order */
+        size_t n_queued;
         bool lost;              /* wharfd left the bus while we waited */
 } Engine;
 
@@ -99,11 +103,16 @@ typedef struct ContainerWatch {
 /* Subscribe to ContainerExited before StartContainer. */
 /* SIGINT and SIGTERM become e->signal (and -EINTR of engine_wait) from now on */
 int engine_catch_signals(Engine *e);
+/* --sig-proxy: every signal docker's client forwards (all but SIGCHLD,
+ * SIGPIPE, SIGURG and the ones a fault raises) becomes e->signal and is
+ * queued in e->queued; engine_forward_signals() sends them on. */
+int engine_proxy_signals(Engine *e);
+void engine_forward_signals(Engine *e, const char *container_id);
 int container_watch(Engine *e, const char *id, ContainerWatch **ret);
 
 /* attach.c: our stdio to the running container id (raw terminal, detach
  * keys) until it exits (its code) or we detach (0). attach and start -a. */
-int container_attach_running(Engine *e, const char *id, bool no_stdin, const char *detach_keys);
+int container_attach_running(Engine *e, const char *id, bool no_stdin, const char *detach_keys, bool sig_proxy);
 int container_wait(ContainerWatch *w);
 ContainerWatch *container_watch_free(ContainerWatch *w);
 static inline void container_watch_freep(ContainerWatch **w) { if (*w) container_watch_free(*w); }

@@ -72,6 +72,10 @@ int usage_error(const char *command, const char *format, ...) _printf_(2, 3);
  * start of optstring) in docker's words. Returns -EINVAL. */
 int usage_getopt_error(const char *command, int c, char *argv[]);
 
+/* A Go bool flag's value (--flag: NULL, true; --flag=false ...) in the
+ * spellings of strconv.ParseBool; else docker's usage error. */
+int usage_parse_bool(const char *command, const char *flag, const char *value, bool *ret);
+
 /* The exit code for a usage error of command: 125 for run/create/start,
  * 1 for the others (docker's convention for run). */
 int usage_exit_code(const char *command);

@@ -226,3 +226,16 @@ int cmd_inspect(int argc, char *argv[]) {
         }
         return ret;
 }
+
+/* Config.Tty of a container (false when it cannot be told) */
+bool container_has_tty(Engine *e, const char *id) {
+        json_object *o = NULL, *config, *tty;
+        bool r = false;
+
+        if (engine_inspect_container(e, id, NULL, &o) < 0)
+                return false;
+        if (json_object_object_get_ex(o, "Config", &config) && json_object_object_get_ex(config, "Tty", &tty))
+                r = json_object_get_boolean(tty);
+        json_object_put(o);
+        return r;
+}

@@ -12,3 +12,6 @@
 int engine_inspect_container(Engine *e, const char *ref, const char *error_prefix, json_object **ret);
 /* A JSON array, newest first. */
 int engine_inspect_containers(Engine *e, bool all, json_object **ret);
+
+/* Config.Tty of a container (false when it cannot be told) */
+bool container_has_tty(Engine *e, const char *id);

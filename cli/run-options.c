@@ -8,10 +8,6 @@
 #include "cli.h"
 #include "run-options.h"
 
-/* the spellings of Go's strconv.ParseBool */
-#define STRV_BOOL_TRUE  ((char * const[]) { "1", "t", "T", "TRUE", "true", "True", NULL })
-#define STRV_BOOL_FALSE ((char * const[]) { "0", "f", "F", "FALSE", "false", "False", NULL })
-
 void run_options_done(RunOptions *o) {
         free(o->name);
         strv_free(o->env);
@@ -222,6 +218,7 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
         _cleanup_(strv_freep) char **env_args = NULL;
         const char *command = argv[0];
         bool is_create = streq(command, "create");
+        bool b;
         int c, r;
 
         /* "+": stop at the image, the rest belongs to the container */
@@ -280,17 +277,9 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                         o.detach = true;
                         break;
                 case ARG_SIG_PROXY:
-                        /* a Go bool flag: --sig-proxy, --sig-proxy=false */
-                        if (!optarg || strv_contains(STRV_BOOL_TRUE, optarg))
-                                o.no_sig_proxy = false;
-                        else if (strv_contains(STRV_BOOL_FALSE, optarg))
-                                o.no_sig_proxy = true;
-                        else {
-                                fprintf(stderr, "wharf: invalid argument \"%s\" for \"--sig-proxy\" flag: "
-                                        "strconv.ParseBool: parsing \"%s\": invalid syntax\nSee 'wharf %s --help'.\n",
-                                        optarg, optarg, command);
+                        if (usage_parse_bool(command, "sig-proxy", optarg, &b) < 0)
                                 return -EINVAL;
-                        }
+                        o.no_sig_proxy = !b;
                         break;
                 case ARG_HELP:
                         run_help(command);

@@ -189,7 +189,7 @@ static int container_attach(Engine *e, const char *id, bool interactive, bool au
 
         /* a signal from the moment the container may run is its own */
         if (sig_proxy) {
-                r = engine_catch_signals(e);
+                r = engine_proxy_signals(e);
                 if (r < 0) {
                         engine_print_error(NULL, r, RUN_ERROR_PREFIX, true);
                         return EXIT_ENGINE_ERROR;
@@ -208,17 +208,12 @@ static int container_attach(Engine *e, const char *id, bool interactive, bool au
         }
 
         for (;;) {
-                char sig[12];
-
                 r = container_wait(w);
                 if (r != -EINTR || !sig_proxy)
                         break;
-                /* --sig-proxy (docker's default without -t): the signal is
+                /* --sig-proxy (docker's default without -t): the signals are
                  * the container's, and we wait on for its exit */
-                snprintf(sig, sizeof sig, "%d", e->signal);
-                log_debug("Forwarding signal %s to container %s", sig, id);
-                e->signal = 0;
-                (void) engine_call(e, "KillContainer", 0, NULL, NULL, false, "ss", id, sig);
+                engine_forward_signals(e, id);
         }
         if (r == -EINTR)
                 /* --sig-proxy=false: leave quietly, the container runs on */
@@ -358,19 +353,6 @@ int cmd_create(int argc, char *argv[]) {
         return run_or_create(argc, argv, false);
 }
 
-/* Config.Tty of a container (false when it cannot be told) */
-static bool container_has_tty(Engine *e, const char *id) {
-        json_object *o = NULL, *config, *tty;
-        bool r = false;
-
-        if (engine_inspect_container(e, id, NULL, &o) < 0)
-                return false;
-        if (json_object_object_get_ex(o, "Config", &config) && json_object_object_get_ex(config, "Tty", &tty))
-                r = json_object_get_boolean(tty);
-        json_object_put(o);
-        return r;
-}
-
 int cmd_start(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "attach",      no_argument, NULL, 'a' },
@@ -435,7 +417,7 @@ int cmd_start(int argc, char *argv[]) {
                  * mode, detach keys; docker attaches to a running one */
                 if (found && container_has_tty(e, id)) {
                         if (running)
-                                return container_attach_running(e, id, !interactive, NULL);
+                                return container_attach_running(e, id, !interactive, NULL, false);
                         return container_run_tty(e, id, &(RunOptions) { .interactive = interactive, .tty = true },
                                                  false);
                 }

@@ -260,7 +260,12 @@ int stream_proxy_run(StreamProxy *p) {
                 }
         }
 
-        r = engine_wait(e, &p->done);
+        for (;;) {
+                r = engine_wait(e, &p->done);
+                if (r != -EINTR || !p->options.sig_proxy)
+                        break;
+                engine_forward_signals(e, p->options.id);
+        }
         terminal_restore(p);
         if (r < 0)
                 return r;

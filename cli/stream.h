@@ -24,6 +24,7 @@ typedef struct StreamOptions {
         bool tty;                /* raw mode, resize, detach keys */
         const char *detach_keys; /* NULL: docker's default */
         const bool *exited;      /* set when the process ended (its signal came) */
+        bool sig_proxy;          /* signals caught (engine_proxy_signals()) go to id */
 } StreamOptions;
 
 /* Makes the socket pairs: *ret_in (the container's stdin, or -EBADF without

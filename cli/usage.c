@@ -50,3 +50,22 @@ int usage_exit_code(const char *command) {
                 return EXIT_ENGINE_ERROR;
         return 1;
 }
+
+int usage_parse_bool(const char *command, const char *flag, const char *value, bool *ret) {
+        static const char * const yes[] = { "1", "t", "T", "TRUE", "true", "True" };
+        static const char * const no[] = { "0", "f", "F", "FALSE", "false", "False" };
+
+        if (!value) {
+                *ret = true;
+                return 0;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++)
+                if (streq(value, yes[i]) || streq(value, no[i])) {
+                        *ret = streq(value, yes[i]);
+                        return 0;
+                }
+        fprintf(stderr, "wharf: invalid argument \"%s\" for \"--%s\" flag: "
+                "strconv.ParseBool: parsing \"%s\": invalid syntax\nSee 'wharf %s --help'.\n",
+                value, flag, value, command);
+        return -EINVAL;
+}

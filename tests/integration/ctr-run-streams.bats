@@ -191,6 +191,41 @@ wait_exited() {
         assert_no_leaks
 }
 
+@test "attach forwards signals to the container (--sig-proxy); with --sig-proxy=false it leaves it running" {
+        local cli i rc
+        wrun run -d --name ats "$(BB)" sh -c 'trap "echo got-usr1" USR1; trap "echo got-term; exit 8" TERM;
+                while :; do sleep 0.1; done'
+        assert_status 0
+        "$WHARF_CLI" attach --no-stdin ats > "$WHARF_TMP/ats.out" 2>&1 </dev/null 3>&- &
+        cli=$!
+        sleep 1                 # attached
+        kill -USR1 "$cli"
+        for i in $(seq 50); do grep -q got-usr1 "$WHARF_TMP/ats.out" && break; sleep 0.1; done
+        kill -TERM "$cli"
+        rc=0; wait "$cli" || rc=$?
+        cat "$WHARF_TMP/ats.out"
+        [ "$rc" -eq 8 ]
+        [ "$(grep got- "$WHARF_TMP/ats.out" | tr '\n' ' ')" = "got-usr1 got-term " ]
+        wrun rm ats
+        assert_status 0
+
+        wrun run -d --name atn "$(BB)" sh -c 'trap "exit 8" TERM; while :; do sleep 0.1; done'
+        assert_status 0
+        "$WHARF_CLI" attach --sig-proxy=false --no-stdin atn > "$WHARF_TMP/atn.out" 2>&1 </dev/null 3>&- &
+        cli=$!
+        sleep 1
+        kill -TERM "$cli"
+        rc=0; wait "$cli" || rc=$?
+        [ "$rc" -eq 143 ]
+        wrun ps -q --filter name=atn
+        [ -n "$output" ] || { echo "the container did not run on"; false; }
+        wrun rm -f atn
+        wrun attach --sig-proxy=maybe atn
+        assert_failure
+        assert_stderr_matches 'invalid argument "maybe" for "--sig-proxy" flag'
+        assert_no_leaks
+}
+
 @test "start -ai of a -t container: the terminal proxy (raw, detach keys); on a running one it attaches" {
         command -v script >/dev/null || skip "script(1) (bsdutils) not installed"
         wrun create -it --name sta "$(BB)" sh
@@ -210,7 +245,7 @@ wait_exited() {
         assert_no_leaks
 }
 
-@test "run without -t: a signal to the client goes to the container (--sig-proxy); with --sig-proxy=false it does not" {
+@test "run without -t: signals to the client go to the container (--sig-proxy); with --sig-proxy=false they do not" {
         local cli i rc
         "$WHARF_CLI" run --name spx "$(BB)" sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.2; done' \
                 > "$WHARF_TMP/spx.out" 2>&1 </dev/null 3>&- &
@@ -222,6 +257,24 @@ wait_exited() {
         [ "$rc" -eq 7 ]
         grep -q got-term "$WHARF_TMP/spx.out"
         wrun rm spx
+        assert_status 0
+
+        # every signal docker's client forwards, in order, not just INT/TERM
+        "$WHARF_CLI" run --name spa "$(BB)" sh -c 'trap "echo got-usr1" USR1; trap "echo got-hup" HUP;
+                trap "echo got-usr2; exit 9" USR2; echo ready; while :; do sleep 0.1; done' \
+                > "$WHARF_TMP/spa.out" 2>&1 </dev/null 3>&- &
+        cli=$!
+        for i in $(seq 100); do grep -q ready "$WHARF_TMP/spa.out" && break; sleep 0.1; done
+        kill -USR1 "$cli"
+        for i in $(seq 50); do grep -q got-usr1 "$WHARF_TMP/spa.out" && break; sleep 0.1; done
+        kill -HUP "$cli"
+        for i in $(seq 50); do grep -q got-hup "$WHARF_TMP/spa.out" && break; sleep 0.1; done
+        kill -USR2 "$cli"
+        rc=0; wait "$cli" || rc=$?
+        cat "$WHARF_TMP/spa.out"
+        [ "$rc" -eq 9 ]
+        [ "$(grep got- "$WHARF_TMP/spa.out" | tr '\n' ' ')" = "got-usr1 got-hup got-usr2 " ]
+        wrun rm spa
         assert_status 0
 
         "$WHARF_CLI" run --sig-proxy=false --name spn "$(BB)" sh -c 'echo ready; while :; do sleep 0.2; done' \
