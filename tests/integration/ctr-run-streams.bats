@@ -202,7 +202,7 @@ wait_exited() {
         kill -USR1 "$cli"
         for i in $(seq 50); do grep -q got-usr1 "$WHARF_TMP/ats.out" && break; sleep 0.1; done
         kill -TERM "$cli"
-        rc=0; wait "$cli" || rc=$?
+        rc=0; wait_bounded "$cli" || rc=$?
         cat "$WHARF_TMP/ats.out"
         [ "$rc" -eq 8 ]
         [ "$(grep got- "$WHARF_TMP/ats.out" | tr '\n' ' ')" = "got-usr1 got-term " ]
@@ -215,7 +215,7 @@ wait_exited() {
         cli=$!
         sleep 1
         kill -TERM "$cli"
-        rc=0; wait "$cli" || rc=$?
+        rc=0; wait_bounded "$cli" || rc=$?
         [ "$rc" -eq 143 ]
         wrun ps -q --filter name=atn
         [ -n "$output" ] || { echo "the container did not run on"; false; }
@@ -252,7 +252,7 @@ wait_exited() {
         cli=$!
         for i in $(seq 100); do grep -q ready "$WHARF_TMP/spx.out" && break; sleep 0.1; done
         kill -TERM "$cli"
-        rc=0; wait "$cli" || rc=$?
+        rc=0; wait_bounded "$cli" || rc=$?
         cat "$WHARF_TMP/spx.out"
         [ "$rc" -eq 7 ]
         grep -q got-term "$WHARF_TMP/spx.out"
@@ -270,7 +270,7 @@ wait_exited() {
         kill -HUP "$cli"
         for i in $(seq 50); do grep -q got-hup "$WHARF_TMP/spa.out" && break; sleep 0.1; done
         kill -USR2 "$cli"
-        rc=0; wait "$cli" || rc=$?
+        rc=0; wait_bounded "$cli" || rc=$?
         cat "$WHARF_TMP/spa.out"
         [ "$rc" -eq 9 ]
         [ "$(grep got- "$WHARF_TMP/spa.out" | tr '\n' ' ')" = "got-usr1 got-hup got-usr2 " ]
@@ -282,7 +282,7 @@ wait_exited() {
         cli=$!
         for i in $(seq 100); do grep -q ready "$WHARF_TMP/spn.out" && break; sleep 0.1; done
         kill -TERM "$cli"
-        rc=0; wait "$cli" || rc=$?
+        rc=0; wait_bounded "$cli" || rc=$?
         [ "$rc" -eq 143 ]
         wrun ps -q --filter name=spn
         [ -n "$output" ] || { echo "the container did not run on"; false; }

@@ -112,6 +112,25 @@ wharf() {
         timeout -k 5 "$WHARF_TIMEOUT" "$WHARF_CLI" "$@"
 }
 
+# wait_bounded PID [SECONDS]: wait for a background job of ours started
+# without the timeout of wharf() (a signal must reach the CLI itself), at
+# most SECONDS (default 60): its exit status, or 124 once it was killed.
+wait_bounded() {
+        local pid=$1 limit=${2:-60} i st
+        for ((i = 0; i < limit * 10; i++)); do
+                st=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null) || break
+                [ "$st" = Z ] && break
+                sleep 0.1
+        done
+        if [ "$i" -ge $((limit * 10)) ]; then
+                echo "pid $pid still running after ${limit}s: killed"
+                kill -9 "$pid" 2>/dev/null
+                wait "$pid" 2>/dev/null
+                return 124
+        fi
+        wait "$pid"
+}
+
 # Show a run's result (bats prints it when the test fails).
 show_run() {
         echo "\$ wharf ${*}"
