@@ -8,6 +8,12 @@
 #include "cli.h"
 #include "run-options.h"
 
+/* docker's IsUserDefined: not one of the built-in modes */
+static bool network_is_user_defined(const char *n) {
+        return !streq(n, "default") && !streq(n, "bridge") && !streq(n, "host") && !streq(n, "none") &&
+               !startswith(n, "container:");
+}
+
 void run_options_done(RunOptions *o) {
         free(o->name);
         strv_free(o->env);
@@ -16,6 +22,7 @@ void run_options_done(RunOptions *o) {
         free(o->entrypoint);
         free(o->hostname);
         free(o->network);
+        strv_free(o->extra_networks);
         free(o->platform);
         free(o->user);
         free(o->image);
@@ -259,7 +266,15 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                         target = &o.hostname;
                         break;
                 case ARG_NETWORK:
-                        target = &o.network;
+                        /* docker >= 25: several --network, the first is the primary */
+                        if (!o.network) {
+                                target = &o.network;
+                                break;
+                        }
+                        if (streq(o.network, optarg) || strv_contains(o.extra_networks, optarg))
+                                return usage_error(command, "network \"%s\" is specified multiple times", optarg);
+                        if (strv_extend(&o.extra_networks, optarg) < 0)
+                                return -ENOMEM;
                         break;
                 case ARG_PLATFORM:
                         target = &o.platform;
@@ -332,6 +347,14 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 o.network = strdup("default");
                 if (!o.network)
                         return -ENOMEM;
+        }
+        if (o.extra_networks) {
+                bool user = network_is_user_defined(o.network);
+
+                STRV_FOREACH(n, o.extra_networks)
+                        if (network_is_user_defined(*n) != user)
+                                return usage_error(command, "conflicting options: cannot attach both user-defined "
+                                                   "and non-user-defined network-modes");
         }
 
         /* docker reads the env files first, then the -e flags */

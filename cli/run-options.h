@@ -24,6 +24,7 @@ typedef struct RunOptions {
         char *entrypoint;
         char *hostname;
         char *network;          /* "default" unless given */
+        char **extra_networks;  /* further --network: connected after the create */
         char *user;
         char *platform;         /* for the pull, if the image is not local */
         char *image;

@@ -135,6 +135,21 @@ static int container_create(Engine *e, const RunOptions *o, char **ret_id, int *
         return 0;
 }
 
+/* Further --network: connected before the first start (wharfd records them
+ * and netd joins them at start), as docker >= 25 does at create. On failure
+ * the container goes: the create failed as a whole. */
+static int container_connect_networks(Engine *e, const char *id, char **networks) {
+        STRV_FOREACH(n, networks) {
+                int r = engine_call(e, "ConnectNetwork", 0, NULL, RUN_ERROR_PREFIX, true, "sss", id, *n, "{}");
+                if (r < 0) {
+                        (void) sd_bus_call_method(e->bus, ENGINE_SERVICE, ENGINE_PATH, ENGINE_INTERFACE,
+                                                  "RemoveContainer", NULL, NULL, "sb", id, 1);
+                        return r;
+                }
+        }
+        return 0;
+}
+
 /* StartContainer with the given stdio. Exit code on failure: 127 command
  * not found, 126 not executable, 125 anything else (docker's). */
 static int container_start(Engine *e, const char *id, int fd_in, int fd_out, int fd_err, const char *prefix,
@@ -333,6 +348,8 @@ static int run_or_create(int argc, char *argv[], bool run) {
 
         if (container_create(e, &o, &id, &ret) < 0)
                 return ret;
+        if (container_connect_networks(e, id, o.extra_networks) < 0)
+                return EXIT_ENGINE_ERROR;
 
         if (!run) {
                 printf("%s\n", id);

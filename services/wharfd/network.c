@@ -659,6 +659,15 @@ static int attach_start(Manager *m, sd_bus_message *message, const char *ref, co
         r = find_attachable(m, ref, &c, error);
         if (r < 0)
                 return r;
+        /* docker's runconfig errors, for the target this time */
+        if (!disconnect && streq(network, "none"))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "container cannot be connected to multiple networks with one of the "
+                                         "networks in private (none) mode");
+        if (!disconnect && streq(network, "host"))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "container cannot be disconnected from host network or connected to host "
+                                         "network");
         r = forward_new(m, message, &f);
         if (r < 0)
                 return r;

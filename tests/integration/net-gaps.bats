@@ -199,6 +199,44 @@ retry_until() {
         wharf network rm late
 }
 
+@test "net-gaps: run with several --network: the first is eth0, the others follow; docker's errors" {
+        wharf network create --subnet 10.87.0.0/24 multa
+        wharf network create --subnet 10.88.0.0/24 multb
+        local before; before=$(net_counts)
+        wrun run --rm --name mn --network multa --network multb "$IMG" sh -c \
+                'ip -o -4 addr show | grep -v " lo "; ip route show default; ping -c1 -W2 10.88.0.1 >/dev/null && echo ping-b'
+        assert_status 0
+        assert_output_matches 'eth0 +inet 10\.87\.0\.[0-9]+/24'
+        assert_output_matches 'eth1 +inet 10\.88\.0\.[0-9]+/24'
+        assert_output_matches 'default via 10\.87\.0\.1 dev eth0'
+        assert_output_matches 'ping-b'
+        # create as well, the other way round
+        wrun create --name mc --network multb --network multa "$IMG" sh -c 'ip -o -4 addr show | grep -v " lo "'
+        assert_status 0
+        wrun start -a mc
+        assert_status 0
+        assert_output_matches 'eth0 +inet 10\.88\.0\.[0-9]+/24'
+        assert_output_matches 'eth1 +inet 10\.87\.0\.[0-9]+/24'
+        wharf rm mc >/dev/null
+        assert_net_counts "$before"
+
+        wrun -125 run --rm --network multa --network multa "$IMG" true
+        assert_stderr_matches 'network "multa" is specified multiple times'
+        wrun -125 run --rm --network multa --network bridge "$IMG" true
+        assert_stderr_matches 'conflicting options: cannot attach both user-defined and non-user-defined network-modes'
+        wrun -125 run --rm --name mx --network multa --network nosuchnet "$IMG" true
+        assert_stderr_matches 'network nosuchnet not found'
+        assert_one_error_line
+        wrun -125 run --rm --network bridge --network none "$IMG" true
+        assert_stderr_matches 'container cannot be connected to multiple networks with one of the networks in private \(none\) mode'
+        wrun -125 run --rm --network bridge --network host "$IMG" true
+        assert_stderr_matches 'container cannot be disconnected from host network or connected to host network'
+        wrun ps -aq
+        assert_output ""
+        assert_net_counts "$before"
+        wharf network rm multa multb
+}
+
 @test "net-gaps: a connect made while running holds across a restart" {
         wharf network create --subnet 10.83.0.0/24 stays
         local before; before=$(net_counts)

@@ -108,6 +108,30 @@ static void test_usage_errors(void **state) {
         assert_null(o.image);
 }
 
+/* docker >= 25: several --network, the first the primary */
+static void test_networks(void **state) {
+        RunOptions o = {};
+
+        assert_int_equal(PARSE(&o, "run", "--network", "a", "--net=b", "--network", "c", "busybox"), 0);
+        assert_string_equal(o.network, "a");
+        assert_int_equal(strv_length(o.extra_networks), 2);
+        assert_string_equal(o.extra_networks[0], "b");
+        assert_string_equal(o.extra_networks[1], "c");
+        run_options_done(&o);
+
+        assert_int_equal(PARSE(&o, "run", "--network", "a", "--network", "a", "busybox"), -EINVAL);
+        run_options_done(&o);
+        assert_int_equal(PARSE(&o, "run", "--network", "a", "--network", "bridge", "busybox"), -EINVAL);
+        run_options_done(&o);
+        assert_int_equal(PARSE(&o, "run", "--network", "none", "--network", "a", "busybox"), -EINVAL);
+        run_options_done(&o);
+        assert_int_equal(PARSE(&o, "run", "--network", "container:x", "--network", "a", "busybox"), -EINVAL);
+        run_options_done(&o);
+        /* built-in ones together: the engine refuses them */
+        assert_int_equal(PARSE(&o, "run", "--network", "bridge", "--network", "none", "busybox"), 0);
+        run_options_done(&o);
+}
+
 static void test_env_from_client(void **state) {
         _cleanup_(run_options_done) RunOptions o = {};
 
@@ -206,6 +230,7 @@ int main(void) {
                 cmocka_unit_test(test_no_command),
                 cmocka_unit_test(test_empty_entrypoint),
                 cmocka_unit_test(test_usage_errors),
+                cmocka_unit_test(test_networks),
                 cmocka_unit_test(test_env_from_client),
                 cmocka_unit_test(test_env_resolve),
                 cmocka_unit_test(test_env_file),
