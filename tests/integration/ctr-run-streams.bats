@@ -25,6 +25,22 @@ wait_exited() {
         return 1
 }
 
+# cli_bg OUT ARGS...: the CLI itself in the background (so that a signal
+# reaches it, not timeout(1)), its output in OUT; its pid in $cli
+cli_bg() {
+        local out=$1; shift
+        "$WHARF_CLI" "$@" > "$out" 2>&1 </dev/null 3>&- &
+        cli=$!
+}
+
+# wait_for_text FILE TEXT: until FILE holds TEXT, at most 10 s
+wait_for_text() {
+        local i
+        for i in $(seq 100); do grep -q "$2" "$1" && return 0; sleep 0.1; done
+        echo "no \"$2\" in $1:"; cat "$1"
+        return 1
+}
+
 @test "run -d prints the id; the output goes to the log only" {
         wrun run -d "$(BB)" sh -c 'echo out; echo err >&2'
         assert_status 0
@@ -192,15 +208,14 @@ wait_exited() {
 }
 
 @test "attach forwards signals to the container (--sig-proxy); with --sig-proxy=false it leaves it running" {
-        local cli i rc
+        local cli rc
         wrun run -d --name ats "$(BB)" sh -c 'trap "echo got-usr1" USR1; trap "echo got-term; exit 8" TERM;
                 while :; do sleep 0.1; done'
         assert_status 0
-        "$WHARF_CLI" attach --no-stdin ats > "$WHARF_TMP/ats.out" 2>&1 </dev/null 3>&- &
-        cli=$!
+        cli_bg "$WHARF_TMP/ats.out" attach --no-stdin ats
         sleep 1                 # attached
         kill -USR1 "$cli"
-        for i in $(seq 50); do grep -q got-usr1 "$WHARF_TMP/ats.out" && break; sleep 0.1; done
+        wait_for_text "$WHARF_TMP/ats.out" got-usr1
         kill -TERM "$cli"
         rc=0; wait_bounded "$cli" || rc=$?
         cat "$WHARF_TMP/ats.out"
@@ -211,8 +226,7 @@ wait_exited() {
 
         wrun run -d --name atn "$(BB)" sh -c 'trap "exit 8" TERM; while :; do sleep 0.1; done'
         assert_status 0
-        "$WHARF_CLI" attach --sig-proxy=false --no-stdin atn > "$WHARF_TMP/atn.out" 2>&1 </dev/null 3>&- &
-        cli=$!
+        cli_bg "$WHARF_TMP/atn.out" attach --sig-proxy=false --no-stdin atn
         sleep 1
         kill -TERM "$cli"
         rc=0; wait_bounded "$cli" || rc=$?
@@ -246,11 +260,10 @@ wait_exited() {
 }
 
 @test "run without -t: signals to the client go to the container (--sig-proxy); with --sig-proxy=false they do not" {
-        local cli i rc
-        "$WHARF_CLI" run --name spx "$(BB)" sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.2; done' \
-                > "$WHARF_TMP/spx.out" 2>&1 </dev/null 3>&- &
-        cli=$!
-        for i in $(seq 100); do grep -q ready "$WHARF_TMP/spx.out" && break; sleep 0.1; done
+        local cli rc
+        cli_bg "$WHARF_TMP/spx.out" run --name spx "$(BB)" sh -c \
+                'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.2; done'
+        wait_for_text "$WHARF_TMP/spx.out" ready
         kill -TERM "$cli"
         rc=0; wait_bounded "$cli" || rc=$?
         cat "$WHARF_TMP/spx.out"
@@ -260,15 +273,13 @@ wait_exited() {
         assert_status 0
 
         # every signal docker's client forwards, in order, not just INT/TERM
-        "$WHARF_CLI" run --name spa "$(BB)" sh -c 'trap "echo got-usr1" USR1; trap "echo got-hup" HUP;
-                trap "echo got-usr2; exit 9" USR2; echo ready; while :; do sleep 0.1; done' \
-                > "$WHARF_TMP/spa.out" 2>&1 </dev/null 3>&- &
-        cli=$!
-        for i in $(seq 100); do grep -q ready "$WHARF_TMP/spa.out" && break; sleep 0.1; done
+        cli_bg "$WHARF_TMP/spa.out" run --name spa "$(BB)" sh -c 'trap "echo got-usr1" USR1; trap "echo got-hup" HUP;
+                trap "echo got-usr2; exit 9" USR2; echo ready; while :; do sleep 0.1; done'
+        wait_for_text "$WHARF_TMP/spa.out" ready
         kill -USR1 "$cli"
-        for i in $(seq 50); do grep -q got-usr1 "$WHARF_TMP/spa.out" && break; sleep 0.1; done
+        wait_for_text "$WHARF_TMP/spa.out" got-usr1
         kill -HUP "$cli"
-        for i in $(seq 50); do grep -q got-hup "$WHARF_TMP/spa.out" && break; sleep 0.1; done
+        wait_for_text "$WHARF_TMP/spa.out" got-hup
         kill -USR2 "$cli"
         rc=0; wait_bounded "$cli" || rc=$?
         cat "$WHARF_TMP/spa.out"
@@ -277,10 +288,8 @@ wait_exited() {
         wrun rm spa
         assert_status 0
 
-        "$WHARF_CLI" run --sig-proxy=false --name spn "$(BB)" sh -c 'echo ready; while :; do sleep 0.2; done' \
-                > "$WHARF_TMP/spn.out" 2>&1 </dev/null 3>&- &
-        cli=$!
-        for i in $(seq 100); do grep -q ready "$WHARF_TMP/spn.out" && break; sleep 0.1; done
+        cli_bg "$WHARF_TMP/spn.out" run --sig-proxy=false --name spn "$(BB)" sh -c 'echo ready; while :; do sleep 0.2; done'
+        wait_for_text "$WHARF_TMP/spn.out" ready
         kill -TERM "$cli"
         rc=0; wait_bounded "$cli" || rc=$?
         [ "$rc" -eq 143 ]
