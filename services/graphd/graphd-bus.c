@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <inttypes.h>
+#include <json-c/json.h>
 
 #include "archive-bus.h"
 #include "blob-store.h"
@@ -185,16 +186,40 @@ static int method_remove_image(sd_bus_message *msg, void *userdata, sd_bus_error
         return sd_bus_send(NULL, reply, NULL);
 }
 
+/* {"Volatile": bool} -> ROOTFS_* flags */
+static int rootfs_options_parse(const char *text, unsigned *ret, sd_bus_error *error) {
+        json_object *o, *v;
+
+        *ret = 0;
+        if (isempty(text))
+                return 0;
+        o = json_tokener_parse(text);
+        if (!o || !json_object_is_type(o, json_type_object)) {
+                json_object_put(o);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "invalid rootfs options: %s", text);
+        }
+        if (json_object_object_get_ex(o, "Volatile", &v) && json_object_get_boolean(v))
+                *ret |= ROOTFS_VOLATILE;
+        json_object_put(o);
+        return 0;
+}
+
 static int method_create_rootfs(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(freep) char *path = NULL;
-        const char *cid, *image;
+        const char *cid, *image, *options = NULL;
         Manager *m = userdata;
+        unsigned flags;
         int r;
 
         r = sd_bus_message_read(msg, "ss", &cid, &image);
+        if (r >= 0 && sd_bus_message_has_signature(msg, "sss"))
+                r = sd_bus_message_read(msg, "s", &options);
         if (r < 0)
                 return r;
-        r = rootfs_create(m->graph, cid, image, &path, error);
+        r = rootfs_options_parse(options, &flags, error);
+        if (r < 0)
+                return r;
+        r = rootfs_create(m->graph, cid, image, flags, &path, error);
         if (r < 0)
                 return bus_fail(r, error, "Creating the rootfs");
         log_debug("Rootfs of %s (image %s) at %s.", cid, image, path);
@@ -447,6 +472,10 @@ const sd_bus_vtable graph_vtable[] = {
                                  method_remove_image, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("CreateRootfs",
                                  "ss", SD_BUS_PARAM(container_id) SD_BUS_PARAM(image_id),
+                                 "s", SD_BUS_PARAM(path),
+                                 method_create_rootfs, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("CreateRootfsWithOptions",
+                                 "sss", SD_BUS_PARAM(container_id) SD_BUS_PARAM(image_id) SD_BUS_PARAM(options),
                                  "s", SD_BUS_PARAM(path),
                                  method_create_rootfs, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("ReleaseRootfs",

@@ -167,7 +167,7 @@ static bool is_mounted(const char *path, const char *parent) {
 
 /* Lower dirs relative to layers/ (mount(2) resolves them against the cwd),
  * top-most first: more layers fit in the one page of mount options. */
-static int overlay_mount(Graph *g, const Image *img, const char *dir, const char *target) {
+static int overlay_mount(Graph *g, const Image *img, const char *dir, const char *target, unsigned flags) {
         _cleanup_(freep) char *opts = NULL;
         _cleanup_(closep) int cwd = -EBADF;
         size_t n = strv_length(img->layers);
@@ -181,7 +181,7 @@ static int overlay_mount(Graph *g, const Image *img, const char *dir, const char
         fputs("lowerdir=", f);
         for (size_t i = n; i > 0; i--)
                 fprintf(f, "%s%s/diff", i < n ? ":" : "", digest_hex(img->layers[i - 1]));
-        fprintf(f, ",upperdir=%s/upper,workdir=%s/work", dir, dir);
+        fprintf(f, ",upperdir=%s/upper,workdir=%s/work%s", dir, dir, flags & ROOTFS_VOLATILE ? ",volatile" : "");
         if (fclose(f) != 0)
                 return -ENOMEM;
         if (size > MOUNT_OPTIONS_MAX)
@@ -198,7 +198,7 @@ static int overlay_mount(Graph *g, const Image *img, const char *dir, const char
         return r;
 }
 
-int rootfs_create(Graph *g, const char *cid, const char *image_id, char **ret_path,
+int rootfs_create(Graph *g, const char *cid, const char *image_id, unsigned flags, char **ret_path,
                   sd_bus_error *error) {
         _cleanup_(image_done) Image img = {};
         _cleanup_(freep) char *dir = NULL, *target = NULL;
@@ -249,7 +249,7 @@ int rootfs_create(Graph *g, const char *cid, const char *image_id, char **ret_pa
         if (mkdir(target, 0755) < 0 && errno != EEXIST)
                 return -errno;
         if (!is_mounted(target, g->mounts)) {
-                r = overlay_mount(g, &img, dir, target);
+                r = overlay_mount(g, &img, dir, target, flags);
                 if (r == -E2BIG)
                         return sd_bus_error_setf(error, WHARF_ERROR_BACKEND_FAILED,
                                                  "image %s has too many layers to mount (%zu)",

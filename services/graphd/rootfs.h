@@ -21,7 +21,11 @@ void container_refs_free(ContainerRef *refs, size_t n);
 /* every container that has a writable layer here */
 int container_refs_load(Graph *g, ContainerRef **ret, size_t *ret_n);
 
+/* Mounted with overlayfs' "volatile": no syncs of the writable layer (a
+ * container removed when it exits). */
+#define ROOTFS_VOLATILE (1U << 0)
+
 /* Both idempotent. */
-int rootfs_create(Graph *g, const char *container_id, const char *image_id, char **ret_path,
-                  sd_bus_error *error);
+int rootfs_create(Graph *g, const char *container_id, const char *image_id, unsigned flags,
+                  char **ret_path, sd_bus_error *error);
 int rootfs_release(Graph *g, const char *container_id, bool remove, sd_bus_error *error);

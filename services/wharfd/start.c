@@ -638,8 +638,13 @@ int container_start(Manager *m, Container *c, sd_bus_message *request, const int
 
         /* the rootfs and the sandbox do not depend on each other: both
          * calls go out now, Exec1.Run once both are answered */
-        r = backend_call(m, BACKEND_GRAPH, NULL, "CreateRootfs", BACKEND_LONG_TIMEOUT_USEC, on_rootfs, s,
-                         "ss", c->id, c->image_id);
+        /* a --rm container's writable layer is thrown away: never synced */
+        if (c->auto_remove)
+                r = backend_call(m, BACKEND_GRAPH, NULL, "CreateRootfsWithOptions", BACKEND_LONG_TIMEOUT_USEC,
+                                 on_rootfs, s, "sss", c->id, c->image_id, "{\"Volatile\":true}");
+        else
+                r = backend_call(m, BACKEND_GRAPH, NULL, "CreateRootfs", BACKEND_LONG_TIMEOUT_USEC, on_rootfs, s,
+                                 "ss", c->id, c->image_id);
         if (r < 0) {
                 start_op_free(s);
                 return r;

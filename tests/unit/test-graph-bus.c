@@ -310,6 +310,18 @@ static void test_end_to_end(void **state) {
         assert_int_equal(read_full_file(motd, &content, NULL, 1024), 0);
         assert_string_equal(content, "top\n");
         assert_int_equal(access(old, F_OK), -1);
+        /* a kept container's writable layer is synced as usual */
+        {
+                _cleanup_(freep) char *mi_path = NULL, *mi = NULL;
+                const char *line, *eol;
+
+                assert_true(asprintf(&mi_path, "/proc/%d/mountinfo", (int) env.graphd_pid) > 0);
+                assert_int_equal(read_full_file(mi_path, &mi, NULL, 1024 * 1024), 0);
+                line = strstr(mi, path);
+                assert_non_null(line);
+                eol = strchrnul(line, '\n');
+                assert_true(!memmem(line, eol - line, "volatile", 8));
+        }
         /* idempotent */
         {
                 _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
@@ -328,6 +340,30 @@ static void test_end_to_end(void **state) {
                 _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
                 assert_int_equal(sd_bus_call_method(env.bus, DEST, PATH, IFACE, "ReleaseRootfs", &error, &reply,
                                                     "sb", cid, 1), 1);
+        }
+        /* a --rm container's rootfs: "volatile" among the overlay's options
+         * (graphd's mounts, seen in its mount namespace); bad options refused */
+        {
+                const char *cid2 = "bbcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789";
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *bad = NULL;
+                _cleanup_(freep) char *mi_path = NULL, *mi = NULL, *path2 = NULL;
+                const char *line;
+
+                assert_int_equal(sd_bus_call_method(env.bus, DEST, PATH, IFACE, "CreateRootfsWithOptions", &error,
+                                                    &reply, "sss", cid2, id, "{\"Volatile\":true}"), 1);
+                assert_int_equal(sd_bus_message_read(reply, "s", &s), 1);
+                path2 = strdup(s);
+                assert_true(asprintf(&mi_path, "/proc/%d/mountinfo", (int) env.graphd_pid) > 0);
+                assert_int_equal(read_full_file(mi_path, &mi, NULL, 1024 * 1024), 0);
+                line = strstr(mi, path2);
+                assert_non_null(line);
+                assert_non_null(strstr(line, "volatile"));
+                assert_int_equal(sd_bus_call_method(env.bus, DEST, PATH, IFACE, "ReleaseRootfs", &error, NULL,
+                                                    "sb", cid2, 1), 1);
+                assert_true(sd_bus_call_method(env.bus, DEST, PATH, IFACE, "CreateRootfsWithOptions", &error,
+                                               &bad, "sss", cid2, id, "[not json") < 0);
+                assert_string_equal(error.name, SD_BUS_ERROR_INVALID_ARGS);
+                sd_bus_error_free(&error);
         }
         assert_int_equal(access(path, F_OK), -1);
         {
