@@ -70,7 +70,8 @@ static int inspect_one(Engine *e, const char *method, const char *ref, json_obje
                                "s", ref);
         if (r < 0) {
                 if (sd_bus_error_has_names(&error, WHARF_ERROR_NO_SUCH_CONTAINER, WHARF_ERROR_NO_SUCH_IMAGE,
-                                           SD_BUS_ERROR_UNKNOWN_METHOD, WHARF_ERROR_INVALID_REFERENCE))
+                                           WHARF_ERROR_NO_SUCH_NETWORK, SD_BUS_ERROR_UNKNOWN_METHOD,
+                                           WHARF_ERROR_INVALID_REFERENCE))
                         return -ENOENT;
                 engine_print_error(&error, r, NULL, false);
                 return engine_error_is_unreachable(&error, r) ? -EHOSTDOWN : r;
@@ -172,7 +173,7 @@ int cmd_inspect(int argc, char *argv[]) {
                 usage_error("inspect", "'wharf inspect' requires at least 1 argument.");
                 return 1;
         }
-        if (type && !streq(type, "container") && !streq(type, "image")) {
+        if (type && !streq(type, "container") && !streq(type, "image") && !streq(type, "network")) {
                 fprintf(stderr, "\"%s\" is not a valid value for --type\n", type);
                 return 1;
         }
@@ -191,11 +192,14 @@ int cmd_inspect(int argc, char *argv[]) {
         for (int i = optind; i < argc; i++) {
                 json_object *o = NULL;
 
+                /* docker's order without --type: container, image, network */
                 r = -ENOENT;
-                if (!streq_ptr(type, "image"))
+                if (!type || streq(type, "container"))
                         r = inspect_one(e, "InspectContainer", argv[i], &o);
-                if (r == -ENOENT && !streq_ptr(type, "container"))
+                if (r == -ENOENT && (!type || streq(type, "image")))
                         r = inspect_one(e, "InspectImage", argv[i], &o);
+                if (r == -ENOENT && (!type || streq(type, "network")))
+                        r = inspect_one(e, "InspectNetwork", argv[i], &o);
                 if (r == -EHOSTDOWN)
                         return 1;
                 if (r == -ENOENT) {

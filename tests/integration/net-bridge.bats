@@ -149,6 +149,14 @@ retry_until() {
         jq -e --arg id "$id" '.[0] | .Id == $id and .Name == "shape1" and .Driver == "bridge" and .Scope == "local"
                 and .IPAM.Config[0].Subnet == "10.89.0.0/24" and .IPAM.Config[0].Gateway == "10.89.0.1"
                 and .Internal == false and .Labels.team == "a" and .Containers == {}' <<<"$output"
+        # the top-level inspect finds networks too (after containers and images)
+        wrun inspect -f '{{.Name}} {{.Driver}}' shape1
+        assert_status 0
+        assert_output "shape1 bridge"
+        wrun inspect --type network -f '{{.Id}}' shape1
+        assert_output "$id"
+        wrun -1 inspect --type image shape1
+        assert_stderr_matches 'No such image: shape1'
         ip -n "$NS" -o addr show "br-${id:0:12}" | grep -q 'inet 10\.89\.0\.1/24'
         wrun network rm shape1
         assert_status 0
