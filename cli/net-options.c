@@ -177,6 +177,53 @@ int net_options_add(NetOptions *o, const char *flag, const char *arg, char **ret
         return -EOPNOTSUPP;
 }
 
+int network_spec_parse(const char *s, char **ret_name, NetOptions *ep, char **ret_error) {
+        _cleanup_(freep) char *copy = NULL, *name = NULL;
+        char *save = NULL;
+        int r;
+
+        if (!strchr(s, '=')) {
+                name = strdup(s);
+                if (!name)
+                        return -ENOMEM;
+                *ret_name = TAKE_PTR(name);
+                return 0;
+        }
+        copy = strdup(s);
+        if (!copy)
+                return -ENOMEM;
+        for (char *field = strtok_r(copy, ",", &save); field; field = strtok_r(NULL, ",", &save)) {
+                char *eq = strchr(field, '=');
+                const char *key = field, *value;
+
+                if (!eq)
+                        return error(ret_error, "invalid field '%s' must be a key=value pair", field);
+                *eq = 0;
+                value = eq + 1;
+                if (streq(key, "name")) {
+                        free(name);
+                        name = strdup(value);
+                        if (!name)
+                                return -ENOMEM;
+                        continue;
+                }
+                if (streq(key, "alias") || streq(key, "ip") || streq(key, "mac-address")) {
+                        r = net_options_add(ep, key, value, ret_error);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (streq(key, "ip6") || streq(key, "link-local-ip") || streq(key, "driver-opt") ||
+                    streq(key, "gw-priority"))
+                        return error(ret_error, "network option %s is not supported by wharf", key);
+                return error(ret_error, "invalid field key %s", key);
+        }
+        if (isempty(name))
+                return error(ret_error, "invalid network spec \"%s\": no name=", s);
+        *ret_name = TAKE_PTR(name);
+        return 0;
+}
+
 /* the strings here are checked above or plain names; escape anyway */
 static void json_string(FILE *f, const char *s) {
         fputc('"', f);

@@ -36,6 +36,12 @@ int port_spec_parse(const char *s, PortSpec **ports, size_t *n_ports, char **ret
 /* One flag (its long name without dashes: "publish", "ip", ...). */
 int net_options_add(NetOptions *o, const char *flag, const char *arg, char **ret_error);
 
+/* docker's --network value: a name, or the advanced form
+ * "name=NET,alias=A,ip=IP,mac-address=M" (alias= may repeat): the name in
+ * *ret_name, the endpoint's options added to ep. -EINVAL with *ret_error
+ * (docker's words) otherwise. */
+int network_spec_parse(const char *s, char **ret_name, NetOptions *ep, char **ret_error);
+
 /* The NetworkConfig JSON, or NULL (no network flag was given): 0, or
  * -ENOMEM. */
 int net_options_to_json(const NetOptions *o, char **ret);

@@ -14,6 +14,35 @@ static bool network_is_user_defined(const char *n) {
                !startswith(n, "container:");
 }
 
+/* One --network: the first becomes NetworkMode (its endpoint options go to
+ * *primary_ep), the others are connected after the create. */
+static int network_add(RunOptions *o, const char *arg, NetOptions *primary_ep, const char *command) {
+        _cleanup_(net_options_done) NetOptions ep = {};
+        _cleanup_(freep) char *name = NULL, *error = NULL, *json = NULL;
+        int r;
+
+        r = network_spec_parse(arg, &name, o->network ? &ep : primary_ep, &error);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return usage_error(command, "invalid argument \"%s\" for \"--network\" flag: %s", arg,
+                                   error ?: "invalid syntax");
+        if (!o->network) {
+                o->network = TAKE_PTR(name);
+                return 0;
+        }
+        if (streq(o->network, name) || strv_contains(o->extra_networks, name))
+                return usage_error(command, "network \"%s\" is specified multiple times", name);
+        if (ep.mac)
+                return usage_error(command, "a MAC address can be set on the first network only (%s)", name);
+        r = net_options_to_json(&ep, &json);
+        if (r < 0)
+                return r;
+        if (strv_extend(&o->extra_networks, name) < 0 || strv_extend(&o->extra_network_options, json ?: "{}") < 0)
+                return -ENOMEM;
+        return 0;
+}
+
 void run_options_done(RunOptions *o) {
         free(o->name);
         strv_free(o->env);
@@ -23,6 +52,7 @@ void run_options_done(RunOptions *o) {
         free(o->hostname);
         free(o->network);
         strv_free(o->extra_networks);
+        strv_free(o->extra_network_options);
         free(o->platform);
         free(o->user);
         free(o->image);
@@ -225,6 +255,7 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
         _cleanup_(strv_freep) char **env_args = NULL;
         const char *command = argv[0];
         bool is_create = streq(command, "create");
+        _cleanup_(net_options_done) NetOptions primary_ep = {};
         bool b;
         int c, r;
 
@@ -267,14 +298,9 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                         break;
                 case ARG_NETWORK:
                         /* docker >= 25: several --network, the first is the primary */
-                        if (!o.network) {
-                                target = &o.network;
-                                break;
-                        }
-                        if (streq(o.network, optarg) || strv_contains(o.extra_networks, optarg))
-                                return usage_error(command, "network \"%s\" is specified multiple times", optarg);
-                        if (strv_extend(&o.extra_networks, optarg) < 0)
-                                return -ENOMEM;
+                        r = network_add(&o, optarg, &primary_ep, command);
+                        if (r < 0)
+                                return r;
                         break;
                 case ARG_PLATFORM:
                         target = &o.platform;
@@ -348,6 +374,18 @@ int run_options_parse(int argc, char *argv[], RunOptions *ret) {
                 if (!o.network)
                         return -ENOMEM;
         }
+        /* the primary's own options and the legacy flags (--ip ...) meet */
+        if (primary_ep.ip && o.net.ip)
+                return usage_error(command, "conflicting options: cannot specify both --ip and per-network IPv4 address");
+        if (primary_ep.mac && o.net.mac)
+                return usage_error(command, "conflicting options: cannot specify both --mac-address and per-network MAC address");
+        if (primary_ep.ip)
+                o.net.ip = TAKE_PTR(primary_ep.ip);
+        if (primary_ep.mac)
+                o.net.mac = TAKE_PTR(primary_ep.mac);
+        STRV_FOREACH(a, primary_ep.aliases)
+                if (strv_extend(&o.net.aliases, *a) < 0)
+                        return -ENOMEM;
         if (o.extra_networks) {
                 bool user = network_is_user_defined(o.network);
 

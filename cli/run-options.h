@@ -25,6 +25,7 @@ typedef struct RunOptions {
         char *hostname;
         char *network;          /* "default" unless given */
         char **extra_networks;  /* further --network: connected after the create */
+        char **extra_network_options;   /* their ConnectNetwork options (JSON), in step */
         char *user;
         char *platform;         /* for the pull, if the image is not local */
         char *image;

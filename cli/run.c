@@ -138,9 +138,10 @@ static int container_create(Engine *e, const RunOptions *o, char **ret_id, int *
 /* Further --network: connected before the first start (wharfd records them
  * and netd joins them at start), as docker >= 25 does at create. On failure
  * the container goes: the create failed as a whole. */
-static int container_connect_networks(Engine *e, const char *id, char **networks) {
-        STRV_FOREACH(n, networks) {
-                int r = engine_call(e, "ConnectNetwork", 0, NULL, RUN_ERROR_PREFIX, true, "sss", id, *n, "{}");
+static int container_connect_networks(Engine *e, const char *id, char **networks, char **options) {
+        for (size_t i = 0; networks && networks[i]; i++) {
+                int r = engine_call(e, "ConnectNetwork", 0, NULL, RUN_ERROR_PREFIX, true, "sss", id, networks[i],
+                                    options && options[i] ? options[i] : "{}");
                 if (r < 0) {
                         (void) sd_bus_call_method(e->bus, ENGINE_SERVICE, ENGINE_PATH, ENGINE_INTERFACE,
                                                   "RemoveContainer", NULL, NULL, "sb", id, 1);
@@ -348,7 +349,7 @@ static int run_or_create(int argc, char *argv[], bool run) {
 
         if (container_create(e, &o, &id, &ret) < 0)
                 return ret;
-        if (container_connect_networks(e, id, o.extra_networks) < 0)
+        if (container_connect_networks(e, id, o.extra_networks, o.extra_network_options) < 0)
                 return EXIT_ENGINE_ERROR;
 
         if (!run) {

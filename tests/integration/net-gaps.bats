@@ -210,6 +210,14 @@ retry_until() {
         assert_output_matches 'eth1 +inet 10\.88\.0\.[0-9]+/24'
         assert_output_matches 'default via 10\.87\.0\.1 dev eth0'
         assert_output_matches 'ping-b'
+        # the advanced form: per-network addresses (and aliases) on both
+        wrun run --rm --network name=multa,ip=10.87.0.66,alias=pa --network name=multb,ip=10.88.0.77,alias=pb \
+                "$IMG" sh -c 'ip -o -4 addr show | grep -v " lo "'
+        assert_status 0
+        assert_output_matches 'eth0 +inet 10\.87\.0\.66/24'
+        assert_output_matches 'eth1 +inet 10\.88\.0\.77/24'
+        wrun -125 run --rm --network name=multa,colour=red "$IMG" true
+        assert_stderr_matches 'invalid field key colour'
         # create as well, the other way round
         wrun create --name mc --network multb --network multa "$IMG" sh -c 'ip -o -4 addr show | grep -v " lo "'
         assert_status 0

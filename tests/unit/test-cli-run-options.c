@@ -130,6 +130,39 @@ static void test_networks(void **state) {
         /* built-in ones together: the engine refuses them */
         assert_int_equal(PARSE(&o, "run", "--network", "bridge", "--network", "none", "busybox"), 0);
         run_options_done(&o);
+
+        /* the advanced form: per-network options; the primary's go with the
+         * legacy flags, the others' to ConnectNetwork */
+        assert_int_equal(PARSE(&o, "run", "--network", "name=a,alias=x,alias=y,ip=10.1.0.5",
+                               "--network-alias", "z", "--network", "name=b,ip=10.2.0.6,alias=w", "busybox"), 0);
+        assert_string_equal(o.network, "a");
+        assert_string_equal(o.net.ip, "10.1.0.5");
+        assert_int_equal(strv_length(o.net.aliases), 3);
+        assert_true(strv_contains(o.net.aliases, "x") && strv_contains(o.net.aliases, "z"));
+        assert_string_equal(o.extra_networks[0], "b");
+        assert_non_null(strstr(o.extra_network_options[0], "\"IPAddress\":\"10.2.0.6\""));
+        assert_non_null(strstr(o.extra_network_options[0], "\"Aliases\":[\"w\"]"));
+        run_options_done(&o);
+        assert_int_equal(PARSE(&o, "run", "--network", "a", "--network", "b", "busybox"), 0);
+        assert_string_equal(o.extra_network_options[0], "{}");
+        run_options_done(&o);
+
+        assert_int_equal(PARSE(&o, "run", "--network", "name=a,ip=10.1.0.5", "--ip", "10.1.0.6", "busybox"), -EINVAL);
+        run_options_done(&o);
+        assert_int_equal(PARSE(&o, "run", "--network", "alias=x", "busybox"), -EINVAL);
+        run_options_done(&o);
+        assert_int_equal(PARSE(&o, "run", "--network", "name=a,colour=red", "busybox"), -EINVAL);
+        run_options_done(&o);
+        assert_int_equal(PARSE(&o, "run", "--network", "name=a,x", "busybox"), -EINVAL);
+        run_options_done(&o);
+        assert_int_equal(PARSE(&o, "run", "--network", "name=a,ip=nope", "busybox"), -EINVAL);
+        run_options_done(&o);
+        assert_int_equal(PARSE(&o, "run", "--network", "a", "--network", "name=b,mac-address=02:42:ac:11:00:02",
+                               "busybox"), -EINVAL);
+        run_options_done(&o);
+        assert_int_equal(PARSE(&o, "run", "--network", "name=a,mac-address=02:42:ac:11:00:02", "busybox"), 0);
+        assert_string_equal(o.net.mac, "02:42:ac:11:00:02");
+        run_options_done(&o);
 }
 
 static void test_env_from_client(void **state) {
