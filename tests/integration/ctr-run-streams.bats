@@ -33,6 +33,15 @@ cli_bg() {
         cli=$!
 }
 
+# cli_ends OUT CODE LINES: $cli exits with CODE, OUT's "got-" lines are LINES
+cli_ends() {
+        local out=$1 code=$2 want=$3 rc=0
+        wait_bounded "$cli" || rc=$?
+        cat "$out"
+        [ "$rc" -eq "$code" ] || { echo "exit $rc, expected $code"; return 1; }
+        [ "$(grep got- "$out" | tr '\n' ' ')" = "$want" ]
+}
+
 # wait_for_text FILE TEXT: until FILE holds TEXT, at most 10 s
 wait_for_text() {
         local i
@@ -217,10 +226,7 @@ wait_for_text() {
         kill -USR1 "$cli"
         wait_for_text "$WHARF_TMP/ats.out" got-usr1
         kill -TERM "$cli"
-        rc=0; wait_bounded "$cli" || rc=$?
-        cat "$WHARF_TMP/ats.out"
-        [ "$rc" -eq 8 ]
-        [ "$(grep got- "$WHARF_TMP/ats.out" | tr '\n' ' ')" = "got-usr1 got-term " ]
+        cli_ends "$WHARF_TMP/ats.out" 8 "got-usr1 got-term "
         wrun rm ats
         assert_status 0
 
@@ -265,10 +271,7 @@ wait_for_text() {
                 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.2; done'
         wait_for_text "$WHARF_TMP/spx.out" ready
         kill -TERM "$cli"
-        rc=0; wait_bounded "$cli" || rc=$?
-        cat "$WHARF_TMP/spx.out"
-        [ "$rc" -eq 7 ]
-        grep -q got-term "$WHARF_TMP/spx.out"
+        cli_ends "$WHARF_TMP/spx.out" 7 "got-term "
         wrun rm spx
         assert_status 0
 
@@ -281,10 +284,7 @@ wait_for_text() {
         kill -HUP "$cli"
         wait_for_text "$WHARF_TMP/spa.out" got-hup
         kill -USR2 "$cli"
-        rc=0; wait_bounded "$cli" || rc=$?
-        cat "$WHARF_TMP/spa.out"
-        [ "$rc" -eq 9 ]
-        [ "$(grep got- "$WHARF_TMP/spa.out" | tr '\n' ' ')" = "got-usr1 got-hup got-usr2 " ]
+        cli_ends "$WHARF_TMP/spa.out" 9 "got-usr1 got-hup got-usr2 "
         wrun rm spa
         assert_status 0
 
