@@ -27,6 +27,8 @@ void run_flags_done(RunFlags *f) {
         free(f->log_driver);
         free(f->runtime);
         free(f->detach_keys);
+        strv_free(f->volumes);
+        strv_free(f->tmpfs);
         *f = (RunFlags) {};
 }
 
@@ -180,6 +182,12 @@ int run_flags_parse(RunFlags *f, int c, const char *arg, const char *command) {
                 return 0;
         case RUN_FLAG_CAP_ADD:
                 return strv_extend(&f->cap_add, arg);
+        case 'v':
+        case RUN_FLAG_VOLUME:
+                /* checked by the engine, which makes the mounts */
+                return strv_extend(&f->volumes, arg);
+        case RUN_FLAG_TMPFS:
+                return strv_extend(&f->tmpfs, arg);
         case RUN_FLAG_CAP_DROP:
                 return strv_extend(&f->cap_drop, arg);
         case RUN_FLAG_PRIVILEGED:
@@ -417,6 +425,10 @@ int run_flags_append(sd_bus_message *m, const RunFlags *f) {
         }
         if (f->runtime)
                 APPEND("Runtime", "s", f->runtime);
+        if (f->volumes && (r = append_strv(m, "Binds", f->volumes)) < 0)
+                return r;
+        if (f->tmpfs && (r = append_strv(m, "Tmpfs", f->tmpfs)) < 0)
+                return r;
 #undef APPEND
         return 0;
 }
@@ -443,4 +455,6 @@ const char run_flags_help[] =
         "      --security-opt list    Security Options\n"
         "      --stop-signal string   Signal to stop the container\n"
         "      --stop-timeout int     Timeout (in seconds) to stop a container\n"
-        "      --ulimit ulimit        Ulimit options (default [])\n";
+        "      --tmpfs list           Mount a tmpfs directory\n"
+        "      --ulimit ulimit        Ulimit options (default [])\n"
+        "  -v, --volume list          Bind mount a host path (HOST:CONTAINER[:ro])\n";

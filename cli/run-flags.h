@@ -41,6 +41,8 @@ typedef struct RunFlags {
         char *log_driver;
         char *runtime;
         char *detach_keys;
+        char **volumes;          /* -v HOST:CONTAINER[:MODE] (absolute host paths) */
+        char **tmpfs;            /* --tmpfs CONTAINER[:OPTIONS] */
 } RunFlags;
 
 enum {
@@ -66,6 +68,8 @@ enum {
         RUN_FLAG_LOG_DRIVER,
         RUN_FLAG_RUNTIME,
         RUN_FLAG_DETACH_KEYS,
+        RUN_FLAG_VOLUME,
+        RUN_FLAG_TMPFS,
 };
 
 /* getopt_long entries, for the options table of run/create */
@@ -91,10 +95,12 @@ enum {
         { "log-opt",        required_argument, NULL, RUN_FLAG_LOG_OPT      },                  \
         { "log-driver",     required_argument, NULL, RUN_FLAG_LOG_DRIVER   },                  \
         { "runtime",        required_argument, NULL, RUN_FLAG_RUNTIME      },                  \
-        { "detach-keys",    required_argument, NULL, RUN_FLAG_DETACH_KEYS  }
+        { "detach-keys",    required_argument, NULL, RUN_FLAG_DETACH_KEYS  },                  \
+        { "volume",         required_argument, NULL, RUN_FLAG_VOLUME       },                  \
+        { "tmpfs",          required_argument, NULL, RUN_FLAG_TMPFS        }
 
 /* short options of these flags, for getopt's optstring */
-#define RUN_FLAGS_SHORT "m:c:l:"
+#define RUN_FLAGS_SHORT "m:c:l:v:"
 
 void run_flags_done(RunFlags *f);
 

@@ -7,6 +7,7 @@
 #include "cap-names.h"
 #include "host-config.h"
 #include "macro.h"
+#include "mounts.h"
 #include "signal-util.h"
 #include "units.h"
 
@@ -24,6 +25,8 @@ void host_config_done(HostConfig *h) {
         free(h->log_type);
         strv_free(h->log_config);
         free(h->runtime);
+        strv_free(h->binds);
+        strv_free(h->tmpfs);
         *h = (HostConfig) {};
 }
 
@@ -285,6 +288,10 @@ int host_config_read_option(sd_bus_message *m, const char *key, HostConfig *h, s
                 r = read_log_config(m, key, h, error);
         else if (streq(key, "Runtime"))
                 r = read_string(m, key, &h->runtime, error);
+        else if (streq(key, "Binds"))
+                r = read_strv(m, key, &h->binds, error);
+        else if (streq(key, "Tmpfs"))
+                r = read_strv(m, key, &h->tmpfs, error);
         else
                 return 0;
         return r < 0 ? r : 1;
@@ -468,6 +475,9 @@ int host_config_check(HostConfig *h, bool auto_remove, long ncpu, char **ret_err
         r = caps_normalize(h->cap_drop, "CapDrop", ret_error);
         if (r < 0)
                 return r;
+        r = mounts_check(h->binds, h->tmpfs, ret_error);
+        if (r < 0)
+                return r;
 
         if (h->memory < 0)
                 h->memory = 0;
@@ -618,6 +628,19 @@ int host_config_to_json(const HostConfig *h, json_object *config, json_object *h
         json_object_object_add(host, "CapDrop", h->cap_drop ? strv_json(h->cap_drop) : NULL);
         json_object_object_add(host, "Privileged", json_object_new_boolean(h->privileged));
         json_object_object_add(host, "SecurityOpt", h->security_opt ? strv_json(h->security_opt) : NULL);
+        json_object_object_add(host, "Binds", h->binds ? strv_json(h->binds) : NULL);
+        if (h->tmpfs) {
+                /* docker's shape: a map of destination to options */
+                json_object *t = json_object_new_object();
+                STRV_FOREACH(s, h->tmpfs) {
+                        const char *colon = strchr(*s, ':');
+                        _cleanup_(freep) char *d = colon ? strndup(*s, colon - *s) : strdup(*s);
+                        if (!d)
+                                return -ENOMEM;
+                        json_object_object_add(t, d, json_object_new_string(colon ? colon + 1 : ""));
+                }
+                json_object_object_add(host, "Tmpfs", t);
+        }
         a = json_object_new_array();
         for (size_t i = 0; i < h->n_ulimits; i++) {
                 o = json_object_new_object();
@@ -730,10 +753,22 @@ int host_config_from_json(json_object *config, json_object *host, HostConfig *re
             (r = get_strv(host, "CapAdd", &h.cap_add)) < 0 ||
             (r = get_strv(host, "CapDrop", &h.cap_drop)) < 0 ||
             (r = get_strv(host, "SecurityOpt", &h.security_opt)) < 0 ||
+            (r = get_strv(host, "Binds", &h.binds)) < 0 ||
             (r = get_string(host, "Runtime", &h.runtime)) < 0)
                 return r;
         if (isempty(h.cpuset_cpus))
                 h.cpuset_cpus = (free(h.cpuset_cpus), NULL);
+        a = member(host, "Tmpfs", json_type_object);
+        if (a) {
+                json_object_object_foreach(a, dst, opts) {
+                        const char *o = json_object_get_string(opts);
+                        _cleanup_(freep) char *s = NULL;
+
+                        if (asprintf(&s, "%s%s%s", dst, isempty(o) ? "" : ":", strempty(o)) < 0 ||
+                            strv_extend(&h.tmpfs, s) < 0)
+                                return -ENOMEM;
+                }
+        }
 
         a = member(host, "Ulimits", json_type_array);
         if (a && json_object_array_length(a) > 0) {

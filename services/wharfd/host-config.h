@@ -46,6 +46,8 @@ typedef struct HostConfig {
         char *log_type;          /* "json-file" (default) or "none" */
         char **log_config;       /* key, value, ...: max-size, max-file */
         char *runtime;           /* "wharf" (default) or "runc" */
+        char **binds;            /* -v HOST:CONTAINER[:MODE] (mounts.h) */
+        char **tmpfs;            /* --tmpfs CONTAINER[:OPTIONS] */
 } HostConfig;
 
 void host_config_done(HostConfig *h);

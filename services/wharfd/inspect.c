@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "inspect.h"
+#include "mounts.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
 
@@ -166,8 +167,18 @@ void *container_inspect(const Container *c) {
         add_default(policy, "Name", json_object_new_string("no"));
         add_default(policy, "MaximumRetryCount", json_object_new_int(0));
 
-        json_object_object_add(o, "Mounts", json_object_object_get_ex(record, "Mounts", &v) ?
-                               json_object_get(v) : json_object_new_array());
+        /* the binds, from HostConfig (-v) */
+        {
+                json_object *hc, *b;
+                _cleanup_(strv_freep) char **binds = NULL;
+
+                if (json_object_object_get_ex(record, "HostConfig", &hc) &&
+                    json_object_object_get_ex(hc, "Binds", &b) && json_object_is_type(b, json_type_array))
+                        for (size_t i = 0; i < json_object_array_length(b); i++)
+                                if (strv_extend(&binds, json_object_get_string(json_object_array_get_idx(b, i))) < 0)
+                                        break;
+                json_object_object_add(o, "Mounts", mounts_inspect_json(binds));
+        }
 
         /* Config: the record's, in docker's forms */
         config = json_object_new_object();

@@ -12,6 +12,7 @@
 #include "macro.h"
 #include "container-config.h"
 #include "host-devices.h"
+#include "mounts.h"
 #include "spec-host.h"
 
 /* docker's default seccomp profile, from execd's side of issue 4 */
@@ -384,6 +385,9 @@ int spec_apply_host_config(json_object *spec, const SpecHostInput *in, char **re
                 }
         }
 
+        r = mounts_spec_add(spec, h->binds, h->tmpfs, ret_error);
+        if (r < 0)
+                return r;
         r = annotations_add(spec, in);
         if (r < 0)
                 return r;

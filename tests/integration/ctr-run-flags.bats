@@ -249,3 +249,52 @@ bad_flag() {
         [[ ${lines[0]} == "/sbin/docker-init -- sh -c"* ]] || { echo "pid 1: ${lines[0]}"; false; }
         [ "${lines[1]}" != 1 ]
 }
+
+@test "-v binds a host path (read-write, :ro, made when missing); --tmpfs; inspect's Mounts; docker's errors" {
+        local host=$WHARF_TMP/vol-host missing=$WHARF_TMP/vol-missing/sub
+        rm -rf "$host" "$WHARF_TMP/vol-missing"
+        mkdir -p "$host"
+        echo from-host > "$host/in"
+        wrun run --rm -v "$host:/data" "$(BB)" sh -c 'cat /data/in; echo from-ctr > /data/out'
+        assert_status 0
+        assert_output "from-host"
+        [ "$(cat "$host/out")" = from-ctr ] || { echo "the container's write did not reach the host"; false; }
+
+        wrun run --rm -v "$host:/data:ro" "$(BB)" sh -c 'cat /data/in; echo x > /data/out2'
+        assert_failure
+        assert_output_matches 'from-host'
+        assert_stderr_matches 'Read-only file system'
+        [ ! -e "$host/out2" ]
+
+        wrun run --rm --volume "$missing:/m" "$(BB)" sh -c 'echo made > /m/f'
+        assert_status 0
+        [ "$(cat "$missing/f")" = made ] || { echo "the missing host directory was not made"; false; }
+
+        wrun run --rm --tmpfs /scratch:size=1m "$(BB)" sh -c 'grep " /scratch " /proc/mounts; echo ok > /scratch/f && cat /scratch/f'
+        assert_status 0
+        assert_output_matches '^tmpfs /scratch tmpfs rw,nosuid,nodev,noexec.*size=1024k'
+        [ "${lines[-1]}" = ok ]
+
+        wrun create --name vols -v "$host:/data:ro" --tmpfs /t "$(BB)" true
+        assert_status 0
+        wrun inspect -f '{{json .Mounts}} {{json .HostConfig.Binds}} {{json .HostConfig.Tmpfs}}' vols
+        assert_status 0
+        assert_output "[{\"Type\":\"bind\",\"Source\":\"$host\",\"Destination\":\"/data\",\"Mode\":\"ro\",\"RW\":false,\"Propagation\":\"rprivate\"}] [\"$host:/data:ro\"] {\"/t\":\"\"}"
+        wrun rm vols
+        assert_status 0
+
+        wrun -125 run --rm -v myvolume:/data "$(BB)" true
+        assert_one_error_line
+        assert_stderr_matches 'named volumes are not supported by wharf yet'
+        wrun -125 run --rm -v "$host:data" "$(BB)" true
+        assert_stderr_matches 'destination must be an absolute path'
+        wrun -125 run --rm -v "$host:/data:rx" "$(BB)" true
+        assert_stderr_matches 'invalid mode: rx'
+        wrun -125 run --rm -v "$host:/data" -v "$missing:/data" "$(BB)" true
+        assert_stderr_matches 'Duplicate mount point: /data'
+        wrun -125 run --rm --tmpfs relative "$(BB)" true
+        assert_stderr_matches 'invalid tmpfs mount'
+        wrun ps -aq
+        assert_output ""
+        assert_no_leaks
+}

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fs-util.h"
+#include "macro.h"
+#include "mounts.h"
+
+typedef struct Bind {
+        char *source, *destination;
+        bool readonly;
+        const char *propagation;   /* docker's default: rprivate */
+        char *mode;                /* as given, "" if none */
+} Bind;
+
+static void bind_done(Bind *b) {
+        free(b->source);
+        free(b->destination);
+        free(b->mode);
+}
+
+static int fail(char **ret_error, const char *format, ...) _printf_(2, 3);
+static int fail(char **ret_error, const char *format, ...) {
+        va_list ap;
+
+        va_start(ap, format);
+        if (vasprintf(ret_error, format, ap) < 0)
+                *ret_error = NULL;
+        va_end(ap);
+        return -EINVAL;
+}
+
+static const char *const propagations[] = {
+        "private", "rprivate", "shared", "rshared", "slave", "rslave",
+};
+
+/* "SRC:DST[:MODE]", MODE a comma list of ro, rw, z, Z, nocopy and a
+ * propagation. */
+static int bind_parse(const char *spec, Bind *ret, char **ret_error) {
+        _cleanup_(freep) char *copy = strdup(spec);
+        char *dst, *mode, *save = NULL;
+        Bind b = { .propagation = "rprivate" };
+
+        if (!copy)
+                return -ENOMEM;
+        dst = strchr(copy, ':');
+        if (!dst || dst == copy)
+                return fail(ret_error, "invalid volume specification: '%s'", spec);
+        *dst++ = 0;
+        mode = strchr(dst, ':');
+        if (mode)
+                *mode++ = 0;
+        if (copy[0] != '/')
+                return fail(ret_error, "invalid volume specification: '%s': named volumes are not supported by wharf yet, "
+                            "give an absolute host path", spec);
+        if (dst[0] != '/')
+                return fail(ret_error, "invalid volume specification: '%s': invalid mount config: "
+                            "destination must be an absolute path", spec);
+        if (streq(dst, "/"))
+                return fail(ret_error, "invalid volume specification: '%s': invalid mount config for type \"bind\": "
+                            "invalid specification: destination can't be '/'", spec);
+        if (mode) {
+                _cleanup_(freep) char *m = strdup(mode);
+                if (!m)
+                        return -ENOMEM;
+                for (char *o = strtok_r(m, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+                        bool known = false;
+
+                        if (streq(o, "ro") || streq(o, "rw")) {
+                                b.readonly = streq(o, "ro");
+                                continue;
+                        }
+                        if (streq(o, "z") || streq(o, "Z") || streq(o, "nocopy"))
+                                continue;       /* no SELinux labels, no volume to copy into */
+                        for (size_t i = 0; i < ELEMENTSOF(propagations); i++)
+                                if (streq(o, propagations[i])) {
+                                        b.propagation = propagations[i];
+                                        known = true;
+                                }
+                        if (!known)
+                                return fail(ret_error, "invalid mode: %s", mode);
+                }
+        }
+        b.source = strdup(copy);
+        b.destination = strdup(dst);
+        b.mode = strdup(strempty(mode));
+        if (!b.source || !b.destination || !b.mode) {
+                bind_done(&b);
+                return -ENOMEM;
+        }
+        *ret = b;
+        return 0;
+}
+
+/* "DST[:OPTIONS]" */
+static int tmpfs_parse(const char *spec, char **ret_destination, char **ret_options, char **ret_error) {
+        const char *colon = strchr(spec, ':');
+        char *d;
+
+        d = colon ? strndup(spec, colon - spec) : strdup(spec);
+        if (!d)
+                return -ENOMEM;
+        if (d[0] != '/' || streq(d, "/")) {
+                free(d);
+                return fail(ret_error, "invalid tmpfs mount: '%s': the destination must be an absolute path, not /", spec);
+        }
+        *ret_destination = d;
+        if (ret_options) {
+                *ret_options = strdup(colon ? colon + 1 : "");
+                if (!*ret_options) {
+                        free(d);
+                        return -ENOMEM;
+                }
+        }
+        return 0;
+}
+
+int mounts_check(char * const *binds, char * const *tmpfs, char **ret_error) {
+        _cleanup_(strv_freep) char **seen = NULL;
+        int r;
+
+        STRV_FOREACH(s, binds) {
+                _cleanup_(bind_done) Bind b = {};
+
+                r = bind_parse(*s, &b, ret_error);
+                if (r < 0)
+                        return r;
+                if (strv_contains(seen, b.destination))
+                        return fail(ret_error, "Duplicate mount point: %s", b.destination);
+                if (strv_extend(&seen, b.destination) < 0)
+                        return -ENOMEM;
+        }
+        STRV_FOREACH(s, tmpfs) {
+                _cleanup_(freep) char *d = NULL;
+
+                r = tmpfs_parse(*s, &d, NULL, ret_error);
+                if (r < 0)
+                        return r;
+                if (strv_contains(seen, d))
+                        return fail(ret_error, "Duplicate mount point: %s", d);
+                if (strv_extend(&seen, d) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+static json_object *mount_json(const char *destination, const char *type, const char *source, char **options) {
+        json_object *m = json_object_new_object(), *o = json_object_new_array();
+
+        STRV_FOREACH(x, options)
+                json_object_array_add(o, json_object_new_string(*x));
+        json_object_object_add(m, "destination", json_object_new_string(destination));
+        json_object_object_add(m, "type", json_object_new_string(type));
+        json_object_object_add(m, "source", json_object_new_string(source));
+        json_object_object_add(m, "options", o);
+        return m;
+}
+
+static json_object *spec_mounts(json_object *spec) {
+        json_object *a;
+
+        if (json_object_object_get_ex(spec, "mounts", &a) && json_object_is_type(a, json_type_array))
+                return a;
+        a = json_object_new_array();
+        json_object_object_add(spec, "mounts", a);
+        return a;
+}
+
+int mounts_spec_add(json_object *spec, char * const *binds, char * const *tmpfs, char **ret_error) {
+        json_object *mounts = NULL;
+        int r;
+
+        if (strv_length(binds) + strv_length(tmpfs) == 0)
+                return 0;
+        mounts = spec_mounts(spec);
+        STRV_FOREACH(s, binds) {
+                _cleanup_(bind_done) Bind b = {};
+                char *options[4] = { (char *) "rbind" };
+                struct stat st;
+
+                r = bind_parse(*s, &b, ret_error);
+                if (r < 0)
+                        return r;
+                /* docker's -v makes a missing host directory */
+                if (stat(b.source, &st) < 0) {
+                        r = errno == ENOENT ? mkdir_p(b.source, 0755) : -errno;
+                        if (r < 0)
+                                return fail(ret_error, "error while creating mount source path '%s': %s",
+                                            b.source, strerror(-r));
+                }
+                options[1] = (char *) b.propagation;
+                options[2] = b.readonly ? (char *) "ro" : NULL;
+                json_object_array_add(mounts, mount_json(b.destination, "bind", b.source, options));
+        }
+        STRV_FOREACH(s, tmpfs) {
+                _cleanup_(freep) char *d = NULL, *opts = NULL;
+                _cleanup_(strv_freep) char **options = NULL;
+                char *save = NULL;
+
+                r = tmpfs_parse(*s, &d, &opts, ret_error);
+                if (r < 0)
+                        return r;
+                /* docker's defaults, then what was given */
+                if (strv_extend(&options, "nosuid") < 0 || strv_extend(&options, "nodev") < 0 ||
+                    strv_extend(&options, "noexec") < 0)
+                        return -ENOMEM;
+                for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save))
+                        if (strv_extend(&options, o) < 0)
+                                return -ENOMEM;
+                json_object_array_add(mounts, mount_json(d, "tmpfs", "tmpfs", options));
+        }
+        return 0;
+}
+
+json_object *mounts_inspect_json(char * const *binds) {
+        json_object *a = json_object_new_array();
+
+        STRV_FOREACH(s, binds) {
+                _cleanup_(bind_done) Bind b = {};
+                _cleanup_(freep) char *error = NULL;
+                json_object *m;
+
+                if (bind_parse(*s, &b, &error) < 0)
+                        continue;
+                m = json_object_new_object();
+                json_object_object_add(m, "Type", json_object_new_string("bind"));
+                json_object_object_add(m, "Source", json_object_new_string(b.source));
+                json_object_object_add(m, "Destination", json_object_new_string(b.destination));
+                json_object_object_add(m, "Mode", json_object_new_string(b.mode));
+                json_object_object_add(m, "RW", json_object_new_boolean(!b.readonly));
+                json_object_object_add(m, "Propagation", json_object_new_string(b.propagation));
+                json_object_array_add(a, m);
+        }
+        return a;
+}
