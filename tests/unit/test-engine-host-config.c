@@ -8,6 +8,7 @@
 #include "container.h"
 #include "host-config.h"
 #include "macro.h"
+#include "mounts.h"
 #include "spec-host.h"
 #include "spec.h"
 
@@ -183,6 +184,8 @@ static void test_json_round_trip(void **state) {
         c->host.log_config = strv_of((const char *[]) { "max-size", "1k", NULL });
         c->host.init = true;
         c->host.open_stdin = true;
+        c->host.binds = strv_of((const char *[]) { "/h:/c:ro", NULL });
+        c->host.tmpfs = strv_of((const char *[]) { "/t:size=1m", "/u", NULL });
         c->rootfs = strdup("/r/merged");
 
         assert_int_equal(container_to_json(c, &json), 0);
@@ -199,6 +202,54 @@ static void test_json_round_trip(void **state) {
         assert_string_equal(d->rootfs, "/r/merged");
         assert_true(d->host.init);
         assert_true(d->host.open_stdin);
+        assert_string_equal(d->host.binds[0], "/h:/c:ro");
+        assert_int_equal(strv_length(d->host.tmpfs), 2);
+        assert_true(strv_contains(d->host.tmpfs, "/t:size=1m") && strv_contains(d->host.tmpfs, "/u"));
+}
+
+/* -v and --tmpfs: docker's checks, and the spec mounts they become */
+static void test_mounts(void **state) {
+        _cleanup_(freep) char *e = NULL;
+        json_object *spec = json_object_new_object(), *mounts, *m, *v;
+        char *ok_binds[] = { (char *) "/tmp:/a", (char *) "/tmp:/b:ro,rshared,z", NULL };
+        char *ok_tmpfs[] = { (char *) "/c:size=1m,mode=1777", NULL };
+        struct { char *bind, *tmpfs; const char *error; } bad[] = {
+                { "vol:/a", NULL, "named volumes are not supported" },
+                { "/tmp:a", NULL, "destination must be an absolute path" },
+                { "/tmp:/", NULL, "destination can't be '/'" },
+                { "/tmp", NULL, "invalid volume specification" },
+                { "/tmp:/a:rx", NULL, "invalid mode: rx" },
+                { "/tmp:/a", "/a", "Duplicate mount point: /a" },
+                { NULL, "rel", "invalid tmpfs mount" },
+        };
+
+        assert_int_equal(mounts_check(ok_binds, ok_tmpfs, &e), 0);
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                char *b[] = { bad[i].bind, NULL }, *t[] = { bad[i].tmpfs, NULL };
+                free(e);
+                e = NULL;
+                assert_int_equal(mounts_check(bad[i].bind ? b : NULL, bad[i].tmpfs ? t : NULL, &e), -EINVAL);
+                assert_non_null(strstr(e, bad[i].error));
+        }
+
+        assert_int_equal(mounts_spec_add(spec, ok_binds, ok_tmpfs, &e), 0);
+        assert_true(json_object_object_get_ex(spec, "mounts", &mounts));
+        assert_int_equal(json_object_array_length(mounts), 3);
+        m = json_object_array_get_idx(mounts, 1);
+        assert_true(json_object_object_get_ex(m, "options", &v));
+        assert_string_equal(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN), "[\"rbind\",\"rshared\",\"ro\"]");
+        m = json_object_array_get_idx(mounts, 2);
+        assert_true(json_object_object_get_ex(m, "options", &v));
+        assert_string_equal(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+                            "[\"nosuid\",\"nodev\",\"noexec\",\"size=1m\",\"mode=1777\"]");
+        json_object_put(spec);
+
+        v = mounts_inspect_json(ok_binds);
+        assert_string_equal(json_object_to_json_string_ext(json_object_array_get_idx(v, 1),
+                                                           JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+                            "{\"Type\":\"bind\",\"Source\":\"/tmp\",\"Destination\":\"/b\",\"Mode\":\"ro,rshared,z\","
+                            "\"RW\":false,\"Propagation\":\"rshared\"}");
+        json_object_put(v);
 }
 
 static json_object *build(const HostConfig *h, uint32_t uid, char **error) {
@@ -347,6 +398,7 @@ int main(void) {
                 cmocka_unit_test(test_caps_tweak),
                 cmocka_unit_test(test_check_normalizes_and_refuses),
                 cmocka_unit_test(test_json_round_trip),
+                cmocka_unit_test(test_mounts),
                 cmocka_unit_test(test_spec_host),
                 cmocka_unit_test(test_seccomp_from_docker),
                 cmocka_unit_test(test_exec_process),
