@@ -24,19 +24,12 @@
 
 #define OCI_TAR_PROGRAM "wharf-oci-tar"
 
-
-static int exit_code_for(Engine *e, int r) {
-        if (r == -EINTR)
-                return 128 + e->signal;
-        return r < 0 ? 1 : 0;
-}
-
 /* Runs method with fd as its last argument(s) (types/... before it) as a job. */
 static int run_archive_job(const char *method, FILE *log, char **names, int fd, const char *reference,
                            const char *source, char **ret_subject) {
         _cleanup_(engine_freep) Engine *e = NULL;
         _cleanup_(job_freep) Job *j = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         int r;
 
         r = engine_connect(&e, NULL);
@@ -58,17 +51,9 @@ static int run_archive_job(const char *method, FILE *log, char **names, int fd, 
                 fprintf(stderr, "Error: %s\n", strerror(-r));
                 return 1;
         }
-        r = engine_call_message(e, m, 0, &reply, NULL, false);
+        r = job_call(e, j, m);
         if (r < 0)
-                return 1;
-        r = job_attach(j, reply);
-        if (r < 0) {
-                fprintf(stderr, "Error: unexpected reply from the engine: %s\n", strerror(-r));
-                return 1;
-        }
-        r = job_finish(j, NULL, false);
-        if (r < 0)
-                return exit_code_for(e, r);
+                return job_exit_code(e, r);
         if (ret_subject)
                 *ret_subject = j->subject ? strdup(j->subject) : NULL;
         return 0;

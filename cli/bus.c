@@ -522,3 +522,24 @@ ContainerWatch *container_watch_free(ContainerWatch *w) {
         free(w);
         return NULL;
 }
+
+int job_call(Engine *e, Job *j, sd_bus_message *m) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = engine_call_message(e, m, 0, &reply, NULL, false);
+        if (r < 0)
+                return r;
+        r = job_attach(j, reply);
+        if (r < 0) {
+                fprintf(stderr, "Error: unexpected reply from the engine: %s\n", strerror(-r));
+                return r;
+        }
+        return job_finish(j, NULL, false);
+}
+
+int job_exit_code(Engine *e, int r) {
+        if (r == -EINTR)
+                return 128 + e->signal;
+        return r < 0 ? 1 : 0;
+}

@@ -89,6 +89,12 @@ int job_wait(Job *j);
  * -EIO (job failed), -EINTR (interrupted: the job is canceled) or
  * -ECONNRESET (wharfd went away). */
 int job_finish(Job *j, const char *error_prefix, bool dot);
+/* Sends m (a call that starts a job), then job_attach() and job_finish(j,
+ * NULL, false): the one error line of a failed call or job is printed.
+ * Returns 0 or a negative error (-EINTR: a signal, in j's engine). */
+int job_call(Engine *e, Job *j, sd_bus_message *m);
+/* docker's exit code for a job's result: 0, 128 + the signal, or 1 */
+int job_exit_code(Engine *e, int r);
 Job *job_free(Job *j);
 static inline void job_freep(Job **j) { if (*j) job_free(*j); }
 

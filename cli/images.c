@@ -15,13 +15,6 @@
 #include "reference.h"
 #include "registry.h"
 
-/* What a job's interruption or failure makes the process exit with. */
-static int exit_code_for(Engine *e, int r, int failure) {
-        if (r == -EINTR)
-                return 128 + e->signal;
-        return r < 0 ? failure : 0;
-}
-
 /* docker prints "Using default tag" when the reference is a bare name */
 static bool reference_has_tag_or_digest(const char *s) {
         const char *slash = strrchr(s, '/');
@@ -38,7 +31,7 @@ int cmd_pull(int argc, char *argv[]) {
         };
         _cleanup_(engine_freep) Engine *e = NULL;
         _cleanup_(job_freep) Job *j = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         const char *platform = NULL;
         _cleanup_(reference_done) Reference ref = {};
         _cleanup_(freep) char *normalized = NULL;
@@ -110,17 +103,9 @@ int cmd_pull(int argc, char *argv[]) {
                 fprintf(stderr, "Error: %s\n", strerror(-r));
                 return 1;
         }
-        r = engine_call_message(e, m, 0, &reply, NULL, false);
+        r = job_call(e, j, m);
         if (r < 0)
-                return 1;
-        r = job_attach(j, reply);
-        if (r < 0) {
-                fprintf(stderr, "Error: unexpected reply from the engine: %s\n", strerror(-r));
-                return 1;
-        }
-        r = job_finish(j, NULL, false);
-        if (r < 0)
-                return exit_code_for(e, r, 1);
+                return job_exit_code(e, r);
 
         printf("%s\n", normalized ?: j->subject);
         return 0;

@@ -299,7 +299,7 @@ int cmd_push(int argc, char *argv[]) {
         };
         _cleanup_(engine_freep) Engine *e = NULL;
         _cleanup_(job_freep) Job *j = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         _cleanup_(reference_done) Reference ref = {};
         _cleanup_(freep) char *name = NULL, *familiar = NULL;
         bool quiet = false;
@@ -363,19 +363,9 @@ int cmd_push(int argc, char *argv[]) {
                 fprintf(stderr, "Error: %s\n", strerror(-r));
                 return 1;
         }
-        r = engine_call_message(e, m, 0, &reply, NULL, false);
+        r = job_call(e, j, m);
         if (r < 0)
-                return 1;
-        r = job_attach(j, reply);
-        if (r < 0) {
-                fprintf(stderr, "Error: unexpected reply from the engine: %s\n", strerror(-r));
-                return 1;
-        }
-        r = job_finish(j, NULL, false);
-        if (r == -EINTR)
-                return 128 + e->signal;
-        if (r < 0)
-                return 1;
+                return job_exit_code(e, r);
         if (quiet)
                 printf("%s\n", image);
         return 0;
