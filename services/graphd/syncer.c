@@ -66,9 +66,11 @@ static int syncer_on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         uint64_t now;
 
         (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
-        if (m->n_running > 0 && now < m->sync_first + SYNC_DELAY_MAX_USEC)
-                return sd_event_source_set_time_relative(s, SYNC_IDLE_USEC) < 0 ? 0 :
-                       sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+        if (m->n_running > 0 && now < m->sync_first + SYNC_DELAY_MAX_USEC &&
+            sd_event_source_set_time_relative(s, SYNC_IDLE_USEC) >= 0 &&
+            sd_event_source_set_enabled(s, SD_EVENT_ONESHOT) >= 0)
+                return 0;
+        /* quiet, waited long enough, or the timer cannot be re-armed: now */
         m->sync_timer = sd_event_source_disable_unref(m->sync_timer);
         return syncer_start(m);
 }

@@ -501,13 +501,37 @@ int lifecycle_schedule_restart(Manager *m, Container *c, uint64_t delay_usec) {
         return 0;
 }
 
-void lifecycle_exit_recorded(Manager *m, Container *c) {
+/* Whether the restart policy brings c back after this exit; *backoff_usec
+ * is advanced as for a restart. */
+static bool exit_restarts(Container *c, uint64_t *backoff_usec) {
         _cleanup_(json_object_putp) json_object *record = NULL;
-        ContainerLife *l = container_life(c);
         RestartPolicy policy;
         uint64_t ran;
+
+        if (container_to_record(c, (void **) &record) < 0)
+                return false;
+        restart_policy_from_record(record, &policy);
+        ran = c->finished_at > c->started_at ? (uint64_t) (c->finished_at - c->started_at) * USEC_PER_SEC : 0;
+        return restart_should(&policy, c->exit_code, c->manually_stopped, ran, c->restart_count, backoff_usec);
+}
+
+void lifecycle_exit_seen(Manager *m, Container *c) {
+        ContainerLife *l = container_life(c);
+        uint64_t backoff;
+
+        if (!l || l->restart_pending || c->auto_remove || c->remove_on_exit || c->n_remove_requests > 0)
+                return;
+        backoff = l->backoff_usec;      /* decided for real once cleaned up */
+        if (exit_restarts(c, &backoff))
+                c->restarting = true;
+}
+
+void lifecycle_exit_recorded(Manager *m, Container *c) {
+        ContainerLife *l = container_life(c);
         int r;
 
+        /* lifecycle_exit_seen()'s guess is settled below */
+        c->restarting = false;
         if (!l) {
                 log_oom();
                 return;
@@ -536,14 +560,10 @@ void lifecycle_exit_recorded(Manager *m, Container *c) {
                 return;
         }
 
-        if (container_to_record(c, (void **) &record) < 0) {
-                log_oom();
+        if (!exit_restarts(c, &l->backoff_usec)) {
+                (void) manager_save_container(m, c);
                 return;
         }
-        restart_policy_from_record(record, &policy);
-        ran = c->finished_at > c->started_at ? (uint64_t) (c->finished_at - c->started_at) * USEC_PER_SEC : 0;
-        if (!restart_should(&policy, c->exit_code, c->manually_stopped, ran, c->restart_count, &l->backoff_usec))
-                return;
         r = lifecycle_schedule_restart(m, c, l->backoff_usec);
         if (r < 0)
                 log_warning_errno(r, "Failed to schedule the restart of container %s: %m", c->id);

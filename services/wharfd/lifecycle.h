@@ -17,6 +17,11 @@ int method_rename_container(sd_bus_message *message, void *userdata, sd_bus_erro
 int method_top_container(sd_bus_message *message, void *userdata, sd_bus_error *error);
 int method_container_stats(sd_bus_message *message, void *userdata, sd_bus_error *error);
 
+/* start.c, when an exit arrives, before its clean-up: a container its
+ * policy will restart is "restarting" from then on (docker's state; rm
+ * without -f refuses it). */
+void lifecycle_exit_seen(Manager *m, Container *c);
+
 /* start.c, once an exit is recorded and cleaned up (before an AutoRemove
  * drops the record and before ContainerExited): answers the stop calls,
  * starts a `restart`, or plans the restart policy's. */

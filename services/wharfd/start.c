@@ -269,6 +269,8 @@ void container_handle_exit(Manager *m, Container *c, int exit_code) {
         c->paused = false;
         c->finished_at = (int64_t) time(NULL);
         remove = c->auto_remove || c->remove_on_exit;
+        /* docker: "restarting" from the exit on, if the policy says so */
+        lifecycle_exit_seen(m, c);
         if (!remove)
                 (void) manager_save_container(m, c);
 
