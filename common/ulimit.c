@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "error-message.h"
 #include "macro.h"
 #include "ulimit.h"
 #include "units.h"
@@ -45,24 +46,13 @@ const char *ulimit_oci_type(const char *name) {
         return NULL;
 }
 
-static int fail(char **ret_error, const char *format, ...) _printf_(2, 3);
-static int fail(char **ret_error, const char *format, ...) {
-        va_list ap;
-
-        va_start(ap, format);
-        if (vasprintf(ret_error, format, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return *ret_error ? -EINVAL : -ENOMEM;
-}
-
 static int parse_limit(const char *s, int64_t *ret, char **ret_error) {
         int r = units_parse_int64(s, ret);
 
         if (r == -ERANGE)
-                return fail(ret_error, "strconv.ParseInt: parsing \"%s\": value out of range", s);
+                return error_message(ret_error, "strconv.ParseInt: parsing \"%s\": value out of range", s);
         if (r < 0)
-                return fail(ret_error, "strconv.ParseInt: parsing \"%s\": invalid syntax", s);
+                return error_message(ret_error, "strconv.ParseInt: parsing \"%s\": invalid syntax", s);
         return 0;
 }
 
@@ -74,18 +64,18 @@ int ulimit_parse(const char *s, Ulimit *ret, char **ret_error) {
         int r;
 
         if (!eq)
-                return fail(ret_error, "invalid ulimit argument: %s", s);
+                return error_message(ret_error, "invalid ulimit argument: %s", s);
         n = eq - s;
         if (n >= sizeof u.name)
-                return fail(ret_error, "invalid ulimit type: %.*s", (int) n, s);
+                return error_message(ret_error, "invalid ulimit type: %.*s", (int) n, s);
         memcpy(u.name, s, n);
         if (ulimit_resource(u.name) < 0)
-                return fail(ret_error, "invalid ulimit type: %s", u.name);
+                return error_message(ret_error, "invalid ulimit type: %s", u.name);
 
         values = eq + 1;
         colon = strchr(values, ':');
         if (colon && strchr(colon + 1, ':'))
-                return fail(ret_error, "too many limit value arguments - %s, can only have up to two, `soft[:hard]`",
+                return error_message(ret_error, "too many limit value arguments - %s, can only have up to two, `soft[:hard]`",
                             values);
         soft = strndup(values, colon ? (size_t) (colon - values) : strlen(values));
         if (!soft)
@@ -101,7 +91,7 @@ int ulimit_parse(const char *s, Ulimit *ret, char **ret_error) {
         }
         /* -1 is "unlimited" on either side; otherwise soft <= hard */
         if (u.soft > u.hard && u.hard != -1)
-                return fail(ret_error, "ulimit soft limit must be less than or equal to hard limit: %lld > %lld",
+                return error_message(ret_error, "ulimit soft limit must be less than or equal to hard limit: %lld > %lld",
                             (long long) u.soft, (long long) u.hard);
         *ret = u;
         return 0;

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "cap-names.h"
+#include "error-message.h"
 #include "host-config.h"
 #include "macro.h"
 #include "mounts.h"
@@ -299,17 +300,6 @@ int host_config_read_option(sd_bus_message *m, const char *key, HostConfig *h, s
 
 /* Checks */
 
-static int fail(char **ret_error, const char *format, ...) _printf_(2, 3);
-static int fail(char **ret_error, const char *format, ...) {
-        va_list ap;
-
-        va_start(ap, format);
-        if (vasprintf(ret_error, format, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return *ret_error ? -EINVAL : -ENOMEM;
-}
-
 /* caps.NormalizeLegacyCapabilities: "ALL", else upper case with CAP_ */
 static int caps_normalize(char **l, const char *what, char **ret_error) {
         STRV_FOREACH(p, l) {
@@ -327,7 +317,7 @@ static int caps_normalize(char **l, const char *what, char **ret_error) {
                                 return -ENOMEM;
                         for (char *c = name; *c; c++)
                                 *c = (char) toupper((unsigned char) *c);
-                        return fail(ret_error, "invalid %s: unknown capability: \"%s\"", what, name);
+                        return error_message(ret_error, "invalid %s: unknown capability: \"%s\"", what, name);
                 }
                 known = cap_number_to_name(n);
                 name = strdup(known);
@@ -377,11 +367,11 @@ static int check_security_opts(const HostConfig *h, char **ret_error) {
                         return -ENOMEM;
                 if (streq(key, "no-new-privileges")) {
                         if (value && parse_go_bool(value) < 0)
-                                return fail(ret_error, "invalid --security-opt 2: \"%s\"", *o);
+                                return error_message(ret_error, "invalid --security-opt 2: \"%s\"", *o);
                         continue;
                 }
                 if (!value)
-                        return fail(ret_error, "invalid --security-opt 1: \"%s\"", *o);
+                        return error_message(ret_error, "invalid --security-opt 1: \"%s\"", *o);
                 if (streq(key, "seccomp")) {
                         json_object *p;
 
@@ -390,7 +380,7 @@ static int check_security_opts(const HostConfig *h, char **ret_error) {
                         p = json_tokener_parse(value);
                         if (!p || !json_object_is_type(p, json_type_object)) {
                                 json_object_put(p);
-                                return fail(ret_error, "Decoding seccomp profile failed: not a JSON object");
+                                return error_message(ret_error, "Decoding seccomp profile failed: not a JSON object");
                         }
                         json_object_put(p);
                         continue;
@@ -398,7 +388,7 @@ static int check_security_opts(const HostConfig *h, char **ret_error) {
                 /* no LSM here: accepted as docker does on hosts without them */
                 if (streq(key, "label") || streq(key, "apparmor") || streq(key, "systempaths"))
                         continue;
-                return fail(ret_error, "invalid --security-opt 2: \"%s\"", *o);
+                return error_message(ret_error, "invalid --security-opt 2: \"%s\"", *o);
         }
         return 0;
 }
@@ -414,25 +404,25 @@ static int check_cpuset(const char *s, long ncpu, char **ret_error) {
                 long a, b;
 
                 if (*p < '0' || *p > '9')
-                        return fail(ret_error, "Invalid value %s for cpuset cpus", s);
+                        return error_message(ret_error, "Invalid value %s for cpuset cpus", s);
                 a = b = strtol(p, &end, 10);
                 p = end;
                 if (*p == '-') {
                         p++;
                         if (*p < '0' || *p > '9')
-                                return fail(ret_error, "Invalid value %s for cpuset cpus", s);
+                                return error_message(ret_error, "Invalid value %s for cpuset cpus", s);
                         b = strtol(p, &end, 10);
                         p = end;
                         if (b < a)
-                                return fail(ret_error, "Invalid value %s for cpuset cpus", s);
+                                return error_message(ret_error, "Invalid value %s for cpuset cpus", s);
                 }
                 if (b >= ncpu)
-                        return fail(ret_error, "Requested CPUs are not available - requested %s, available: 0-%ld",
+                        return error_message(ret_error, "Requested CPUs are not available - requested %s, available: 0-%ld",
                                     s, ncpu - 1);
                 if (!*p)
                         return 0;
                 if (*p != ',')
-                        return fail(ret_error, "Invalid value %s for cpuset cpus", s);
+                        return error_message(ret_error, "Invalid value %s for cpuset cpus", s);
                 p++;
         }
 }
@@ -447,21 +437,21 @@ static int check_log_config(HostConfig *h, char **ret_error) {
                         return -ENOMEM;
         }
         if (!streq(h->log_type, "json-file") && !streq(h->log_type, "none"))
-                return fail(ret_error, "logger: no log driver named '%s' is registered", h->log_type);
+                return error_message(ret_error, "logger: no log driver named '%s' is registered", h->log_type);
         for (char **p = h->log_config; p && p[0] && p[1]; p += 2) {
                 if (streq(h->log_type, "none"))
-                        return fail(ret_error, "unknown log opt '%s' for none log driver", p[0]);
+                        return error_message(ret_error, "unknown log opt '%s' for none log driver", p[0]);
                 if (streq(p[0], "max-size")) {
                         if (units_from_human_size(p[1], &v) < 0)
-                                return fail(ret_error, "invalid size: '%s'", p[1]);
+                                return error_message(ret_error, "invalid size: '%s'", p[1]);
                 } else if (streq(p[0], "max-file")) {
                         if (units_parse_int64(p[1], &v) < 0)
-                                return fail(ret_error, "strconv.Atoi: parsing \"%s\": invalid syntax", p[1]);
+                                return error_message(ret_error, "strconv.Atoi: parsing \"%s\": invalid syntax", p[1]);
                         if (v < 1)
-                                return fail(ret_error, "max-file cannot be less than 1");
+                                return error_message(ret_error, "max-file cannot be less than 1");
                 } else if (!streq(p[0], "compress") && !streq(p[0], "labels") && !streq(p[0], "env") &&
                            !streq(p[0], "env-regex") && !streq(p[0], "tag"))
-                        return fail(ret_error, "unknown log opt '%s' for json-file log driver", p[0]);
+                        return error_message(ret_error, "unknown log opt '%s' for json-file log driver", p[0]);
         }
         return 0;
 }
@@ -482,31 +472,31 @@ int host_config_check(HostConfig *h, bool auto_remove, long ncpu, char **ret_err
         if (h->memory < 0)
                 h->memory = 0;
         if (h->memory > 0 && h->memory < MEMORY_MIN_BYTES)
-                return fail(ret_error, "Minimum memory limit allowed is 6MB");
+                return error_message(ret_error, "Minimum memory limit allowed is 6MB");
         if (h->memory == 0 && h->memory_swap > 0)
-                return fail(ret_error, "You should always set the Memory limit when using Memoryswap limit, see usage");
+                return error_message(ret_error, "You should always set the Memory limit when using Memoryswap limit, see usage");
         if (h->memory > 0 && h->memory_swap > 0 && h->memory_swap < h->memory)
-                return fail(ret_error, "Minimum memoryswap limit should be larger than memory limit, see usage");
+                return error_message(ret_error, "Minimum memoryswap limit should be larger than memory limit, see usage");
         if (h->memory > 0 && h->memory_swap == 0)
                 /* docker's default: as much swap as memory */
                 h->memory_swap = 2 * h->memory;
 
         if (h->nano_cpus < 0 || (h->nano_cpus > 0 && (h->nano_cpus < 10000000 || h->nano_cpus > ncpu * 1000000000)))
-                return fail(ret_error, "Range of CPUs is from 0.01 to %ld.00, as there are only %ld CPUs available",
+                return error_message(ret_error, "Range of CPUs is from 0.01 to %ld.00, as there are only %ld CPUs available",
                             ncpu, ncpu);
         if (h->cpu_shares < 0)
-                return fail(ret_error, "invalid CPU shares: %lld", (long long) h->cpu_shares);
+                return error_message(ret_error, "invalid CPU shares: %lld", (long long) h->cpu_shares);
         r = check_cpuset(h->cpuset_cpus, ncpu, ret_error);
         if (r < 0)
                 return r;
 
         for (size_t i = 0; i < h->n_ulimits; i++)
                 if (h->ulimits[i].hard != -1 && h->ulimits[i].soft > h->ulimits[i].hard)
-                        return fail(ret_error, "ulimit soft limit must be less than or equal to hard limit: %lld > %lld",
+                        return error_message(ret_error, "ulimit soft limit must be less than or equal to hard limit: %lld > %lld",
                                     (long long) h->ulimits[i].soft, (long long) h->ulimits[i].hard);
 
         if (h->stop_signal && signal_parse(h->stop_signal) < 0)
-                return fail(ret_error, "Invalid signal: %s", h->stop_signal);
+                return error_message(ret_error, "Invalid signal: %s", h->stop_signal);
 
         if (!h->restart_name || isempty(h->restart_name)) {
                 free(h->restart_name);
@@ -517,16 +507,16 @@ int host_config_check(HostConfig *h, bool auto_remove, long ncpu, char **ret_err
         if (streq(h->restart_name, "always") || streq(h->restart_name, "unless-stopped") ||
             streq(h->restart_name, "no")) {
                 if (h->restart_max != 0)
-                        return fail(ret_error, "invalid restart policy: maximum retry count can only be used with 'on-failure'%s",
+                        return error_message(ret_error, "invalid restart policy: maximum retry count can only be used with 'on-failure'%s",
                                     h->restart_max < 0 ? " and cannot be negative" : "");
         } else if (streq(h->restart_name, "on-failure")) {
                 if (h->restart_max < 0)
-                        return fail(ret_error, "invalid restart policy: maximum retry count cannot be negative");
+                        return error_message(ret_error, "invalid restart policy: maximum retry count cannot be negative");
         } else
-                return fail(ret_error, "invalid restart policy: unknown policy '%s'; use one of 'no', 'always', "
+                return error_message(ret_error, "invalid restart policy: unknown policy '%s'; use one of 'no', 'always', "
                             "'on-failure', or 'unless-stopped'", h->restart_name);
         if (auto_remove && !streq(h->restart_name, "no"))
-                return fail(ret_error, "can't create 'AutoRemove' container with restart policy");
+                return error_message(ret_error, "can't create 'AutoRemove' container with restart policy");
 
         r = check_security_opts(h, ret_error);
         if (r < 0)
@@ -542,7 +532,7 @@ int host_config_check(HostConfig *h, bool auto_remove, long ncpu, char **ret_err
                         return -ENOMEM;
         }
         if (!streq(h->runtime, "wharf") && !streq(h->runtime, "runc"))
-                return fail(ret_error, "unknown or invalid runtime name: %s", h->runtime);
+                return error_message(ret_error, "unknown or invalid runtime name: %s", h->runtime);
         return 0;
 }
 

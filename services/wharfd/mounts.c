@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "error-message.h"
 #include "fs-util.h"
 #include "macro.h"
 #include "mounts.h"
@@ -23,17 +24,6 @@ static void bind_done(Bind *b) {
         free(b->mode);
 }
 
-static int fail(char **ret_error, const char *format, ...) _printf_(2, 3);
-static int fail(char **ret_error, const char *format, ...) {
-        va_list ap;
-
-        va_start(ap, format);
-        if (vasprintf(ret_error, format, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return -EINVAL;
-}
-
 static const char *const propagations[] = {
         "private", "rprivate", "shared", "rshared", "slave", "rslave",
 };
@@ -49,19 +39,19 @@ static int bind_parse(const char *spec, Bind *ret, char **ret_error) {
                 return -ENOMEM;
         dst = strchr(copy, ':');
         if (!dst || dst == copy)
-                return fail(ret_error, "invalid volume specification: '%s'", spec);
+                return error_message(ret_error, "invalid volume specification: '%s'", spec);
         *dst++ = 0;
         mode = strchr(dst, ':');
         if (mode)
                 *mode++ = 0;
         if (copy[0] != '/')
-                return fail(ret_error, "invalid volume specification: '%s': named volumes are not supported by wharf yet, "
+                return error_message(ret_error, "invalid volume specification: '%s': named volumes are not supported by wharf yet, "
                             "give an absolute host path", spec);
         if (dst[0] != '/')
-                return fail(ret_error, "invalid volume specification: '%s': invalid mount config: "
+                return error_message(ret_error, "invalid volume specification: '%s': invalid mount config: "
                             "destination must be an absolute path", spec);
         if (streq(dst, "/"))
-                return fail(ret_error, "invalid volume specification: '%s': invalid mount config for type \"bind\": "
+                return error_message(ret_error, "invalid volume specification: '%s': invalid mount config for type \"bind\": "
                             "invalid specification: destination can't be '/'", spec);
         if (mode) {
                 _cleanup_(freep) char *m = strdup(mode);
@@ -82,7 +72,7 @@ static int bind_parse(const char *spec, Bind *ret, char **ret_error) {
                                         known = true;
                                 }
                         if (!known)
-                                return fail(ret_error, "invalid mode: %s", mode);
+                                return error_message(ret_error, "invalid mode: %s", mode);
                 }
         }
         b.source = strdup(copy);
@@ -106,7 +96,7 @@ static int tmpfs_parse(const char *spec, char **ret_destination, char **ret_opti
                 return -ENOMEM;
         if (d[0] != '/' || streq(d, "/")) {
                 free(d);
-                return fail(ret_error, "invalid tmpfs mount: '%s': the destination must be an absolute path, not /", spec);
+                return error_message(ret_error, "invalid tmpfs mount: '%s': the destination must be an absolute path, not /", spec);
         }
         *ret_destination = d;
         if (ret_options) {
@@ -130,7 +120,7 @@ int mounts_check(char * const *binds, char * const *tmpfs, char **ret_error) {
                 if (r < 0)
                         return r;
                 if (strv_contains(seen, b.destination))
-                        return fail(ret_error, "Duplicate mount point: %s", b.destination);
+                        return error_message(ret_error, "Duplicate mount point: %s", b.destination);
                 if (strv_extend(&seen, b.destination) < 0)
                         return -ENOMEM;
         }
@@ -141,7 +131,7 @@ int mounts_check(char * const *binds, char * const *tmpfs, char **ret_error) {
                 if (r < 0)
                         return r;
                 if (strv_contains(seen, d))
-                        return fail(ret_error, "Duplicate mount point: %s", d);
+                        return error_message(ret_error, "Duplicate mount point: %s", d);
                 if (strv_extend(&seen, d) < 0)
                         return -ENOMEM;
         }
@@ -189,7 +179,7 @@ int mounts_spec_add(json_object *spec, char * const *binds, char * const *tmpfs,
                 if (stat(b.source, &st) < 0) {
                         r = errno == ENOENT ? mkdir_p(b.source, 0755) : -errno;
                         if (r < 0)
-                                return fail(ret_error, "error while creating mount source path '%s': %s",
+                                return error_message(ret_error, "error while creating mount source path '%s': %s",
                                             b.source, strerror(-r));
                 }
                 options[1] = (char *) b.propagation;
