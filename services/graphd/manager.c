@@ -53,6 +53,20 @@ static int remover_on_exit(sd_event_source *s, const siginfo_t *si, void *userda
         return 0;
 }
 
+pid_t manager_fork_helper(void) {
+        pid_t pid = fork();
+
+        if (pid == 0) {
+                sigset_t ss;
+
+                sigemptyset(&ss);
+                (void) sigprocmask(SIG_SETMASK, &ss, NULL);
+                (void) prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+                (void) syscall(SYS_close_range, 3U, ~0U, 0U);
+        }
+        return pid;
+}
+
 /* Trees moved into tmp/ are removed by a child: a big layer must not stall
  * the event loop. The child exiting early is harmless: tmp/ is emptied at
  * every start. */
@@ -64,20 +78,13 @@ static void manager_remove_tree(Graph *g, char *path, GraphDoneFunc done, void *
         r = calloc(1, sizeof *r);
         if (!r)
                 goto sync;
-        pid = fork();
+        pid = manager_fork_helper();
         if (pid < 0) {
                 free(r);
                 goto sync;
         }
-        if (pid == 0) {
-                sigset_t ss;
-
-                sigemptyset(&ss);
-                (void) sigprocmask(SIG_SETMASK, &ss, NULL);
-                (void) prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
-                (void) syscall(SYS_close_range, 3U, ~0U, 0U);
+        if (pid == 0)
                 _exit(rm_rf(path) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
-        }
         r->manager = m;
         r->path = path;
         r->pid = pid;

@@ -45,3 +45,7 @@ Manager *manager_free(Manager *m);
 static inline void manager_freep(Manager **m) { if (*m) manager_free(*m); }
 
 int manager_connect_bus(Manager *m);
+
+/* fork() for graphd's helper children: in the child, signals unblocked,
+ * SIGTERM when graphd dies, no fd of graphd's left but 0-2. */
+pid_t manager_fork_helper(void);

@@ -1,7 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "log.h"
@@ -36,28 +33,25 @@ static int syncer_on_exit(sd_event_source *s, const siginfo_t *si, void *userdat
         return 0;
 }
 
+static bool exited_ok(int status) {
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 static int syncer_start(Manager *m) {
         pid_t pid;
-        int r;
+        int r, status = 0;
 
-        pid = fork();
+        pid = manager_fork_helper();
         if (pid < 0)
                 return log_warning_errno(-errno, "Failed to fork the syncer: %m");
-        if (pid == 0) {
-                sigset_t ss;
-
-                sigemptyset(&ss);
-                (void) sigprocmask(SIG_SETMASK, &ss, NULL);
-                (void) syscall(SYS_close_range, 3U, ~0U, 0U);
+        if (pid == 0)
                 _exit(store_sync_now(m->graph) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
-        }
         m->sync_pid = pid;
         m->sync_running = TAKE_PTR(m->sync_pending);
         r = sd_event_add_child(m->event, &m->sync_child, pid, WEXITED, syncer_on_exit, m);
-        if (r < 0) {
-                (void) waitpid(pid, NULL, 0);
-                syncer_done(m, true);
-        }
+        if (r < 0)
+                /* no watch: wait for it here, the sync's cost on the loop once */
+                syncer_done(m, waitpid(pid, &status, 0) == pid && exited_ok(status));
         return 0;
 }
 
@@ -103,8 +97,7 @@ void syncer_finish(Manager *m) {
         if (m->sync_pid > 0) {
                 int status = 0;
 
-                if (waitpid(m->sync_pid, &status, 0) == m->sync_pid && WIFEXITED(status) &&
-                    WEXITSTATUS(status) == 0)
+                if (waitpid(m->sync_pid, &status, 0) == m->sync_pid && exited_ok(status))
                         store_sync_clear(m->graph, m->sync_running);
                 m->sync_child = sd_event_source_disable_unref(m->sync_child);
                 m->sync_pid = 0;
