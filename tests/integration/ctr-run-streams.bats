@@ -1,6 +1,11 @@
 #!/usr/bin/env bats
 # Streams (issue 4): run -d and logs, run -i with piped stdin, exec, attach,
 # run -t through a pseudo-terminal (script(1)), detach keys.
+#
+# Under script(1), `timeout --foreground`: script runs its command with
+# $SHELL -c, or dash when SHELL is unset (as under CI), and dash forks
+# timeout, which would then put the CLI in a process group of its own, in
+# the background of the pty: the CLI's tcsetattr() stops it with SIGTTOU.
 
 load helpers
 
@@ -170,7 +175,7 @@ wait_for_text() {
 
 @test "run -t: a terminal in the container, output through it" {
         command -v script >/dev/null || skip "script(1) (bsdutils) not installed"
-        run bash -c "script -qec \"timeout 60 '$WHARF_CLI' run --rm -t '$(BB)' sh -c 'test -t 0 && test -t 1 && echo tty-ok'\" /dev/null"
+        run bash -c "script -qec \"timeout --foreground -k 5 60 '$WHARF_CLI' run --rm -t '$(BB)' sh -c 'test -t 0 && test -t 1 && echo tty-ok'\" /dev/null"
         echo "$output"
         [[ $output == *tty-ok* ]]
         assert_no_leaks
@@ -178,24 +183,24 @@ wait_for_text() {
 
 @test "run -it: interactive shell, exit code; Ctrl-P Ctrl-Q detaches and the container runs on" {
         command -v script >/dev/null || skip "script(1) (bsdutils) not installed"
-        run bash -c "{ sleep 2; printf 'echo hi-\$((6*7))\nexit 3\n'; sleep 3; } | script -qec \"timeout 60 '$WHARF_CLI' run --rm -it '$(BB)' sh\" /dev/null"
+        run bash -c "{ sleep 2; printf 'echo hi-\$((6*7))\nexit 3\n'; sleep 3; } | script -qec \"timeout --foreground -k 5 60 '$WHARF_CLI' run --rm -it '$(BB)' sh\" /dev/null"
         echo "$output"
         [[ $output == *hi-42* ]]
         assert_no_leaks
         # detach
-        run bash -c "{ sleep 2; printf '\020\021'; sleep 3; } | script -qec \"timeout 60 '$WHARF_CLI' run -it --name det '$(BB)' sh\" /dev/null"
+        run bash -c "{ sleep 2; printf '\020\021'; sleep 3; } | script -qec \"timeout --foreground -k 5 60 '$WHARF_CLI' run -it --name det '$(BB)' sh\" /dev/null"
         echo "$output"
         run --separate-stderr wharf ps -q
         [ -n "$output" ] || { echo "the detached container is gone"; false; }
         # attach again: what is typed reaches the shell; detach once more,
         # then attach and exit with a code
-        run bash -c "{ sleep 2; printf 'echo again-\$((6*7))\n'; sleep 2; printf '\020\021'; sleep 2; } | script -qec \"timeout 60 '$WHARF_CLI' attach det\" /dev/null"
+        run bash -c "{ sleep 2; printf 'echo again-\$((6*7))\n'; sleep 2; printf '\020\021'; sleep 2; } | script -qec \"timeout --foreground -k 5 60 '$WHARF_CLI' attach det\" /dev/null"
         echo "$output"
         [ "$status" -eq 0 ]
         [[ $output == *again-42* ]]
         run --separate-stderr wharf ps -q --filter name=det
         [ -n "$output" ] || { echo "the container is gone after the second detach"; false; }
-        run bash -c "{ sleep 2; printf 'exit 5\n'; sleep 3; } | script -qec \"timeout 60 '$WHARF_CLI' attach det\" /dev/null"
+        run bash -c "{ sleep 2; printf 'exit 5\n'; sleep 3; } | script -qec \"timeout --foreground -k 5 60 '$WHARF_CLI' attach det\" /dev/null"
         echo "$output"
         [ "$status" -eq 5 ]
         wrun rm -f det
@@ -250,7 +255,7 @@ wait_for_text() {
         command -v script >/dev/null || skip "script(1) (bsdutils) not installed"
         wrun create -it --name sta "$(BB)" sh
         assert_status 0
-        run bash -c "{ sleep 2; printf 'echo st-\$((6*7))\n'; sleep 2; printf '\020\021'; sleep 2; } | script -qec \"timeout 60 '$WHARF_CLI' start -ai sta\" /dev/null"
+        run bash -c "{ sleep 2; printf 'echo st-\$((6*7))\n'; sleep 2; printf '\020\021'; sleep 2; } | script -qec \"timeout --foreground -k 5 60 '$WHARF_CLI' start -ai sta\" /dev/null"
         echo "$output"
         [ "$status" -eq 0 ]
         [[ $output == *st-42* ]]
@@ -258,7 +263,7 @@ wait_for_text() {
         [ "$(grep -o 'echo st-' <<< "$output" | wc -l)" -eq 1 ]
         run --separate-stderr wharf ps -q --filter name=sta
         [ -n "$output" ] || { echo "detached, yet the container is gone"; false; }
-        run bash -c "{ sleep 2; printf 'exit 6\n'; sleep 3; } | script -qec \"timeout 60 '$WHARF_CLI' start -ai sta\" /dev/null"
+        run bash -c "{ sleep 2; printf 'exit 6\n'; sleep 3; } | script -qec \"timeout --foreground -k 5 60 '$WHARF_CLI' start -ai sta\" /dev/null"
         echo "$output"
         [ "$status" -eq 6 ]
         wrun rm -f sta

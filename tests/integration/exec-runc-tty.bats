@@ -2,6 +2,11 @@
 # `wharf run -t --runtime runc`: runc's --console-socket. The monitor listens
 # on RUN/exec/ID/console.sock, runc sends the pty master there, and the
 # monitor holds it as it holds the pty of wharf's own runtime.
+#
+# Under script(1), `timeout --foreground`: script runs its command with
+# $SHELL -c, or dash when SHELL is unset (as under CI), and dash forks
+# timeout, which would then put the CLI in a process group of its own, in
+# the background of the pty: the CLI's tcsetattr() stops it with SIGTTOU.
 
 load helpers
 
@@ -21,7 +26,7 @@ setup() {
 BB() { echo "$REGISTRY/library/busybox"; }
 
 @test "run --rm -t --runtime runc: a terminal in the container, output through it" {
-        run bash -c "echo | script -qec \"timeout 60 '$WHARF_CLI' run --rm -t --runtime runc '$(BB)' sh -c 'test -t 0 && test -t 1 && echo tty-ok; tty'\" /dev/null"
+        run bash -c "echo | script -qec \"timeout --foreground -k 5 60 '$WHARF_CLI' run --rm -t --runtime runc '$(BB)' sh -c 'test -t 0 && test -t 1 && echo tty-ok; tty'\" /dev/null"
         echo "$output"
         [[ $output == *tty-ok* ]]
         [[ $output == */dev/pts/0* ]]
@@ -30,7 +35,7 @@ BB() { echo "$REGISTRY/library/busybox"; }
 }
 
 @test "run -it --runtime runc: interactive shell and its exit code" {
-        run bash -c "{ sleep 2; printf 'echo hi-\$((6*7))\nexit 3\n'; sleep 3; } | script -qec \"timeout 60 '$WHARF_CLI' run --rm -it --runtime runc '$(BB)' sh\" /dev/null"
+        run bash -c "{ sleep 2; printf 'echo hi-\$((6*7))\nexit 3\n'; sleep 3; } | script -qec \"timeout --foreground -k 5 60 '$WHARF_CLI' run --rm -it --runtime runc '$(BB)' sh\" /dev/null"
         echo "$output"
         [[ $output == *hi-42* ]]
         assert_status 3
@@ -55,7 +60,7 @@ BB() { echo "$REGISTRY/library/busybox"; }
 }
 
 @test "run -t --runtime runc: a missing command is 127, nothing left" {
-        run bash -c "echo | script -qec \"timeout 60 '$WHARF_CLI' run --rm -t --runtime runc '$(BB)' nosuchcommand; echo rc=\\\$?\" /dev/null"
+        run bash -c "echo | script -qec \"timeout --foreground -k 5 60 '$WHARF_CLI' run --rm -t --runtime runc '$(BB)' nosuchcommand; echo rc=\\\$?\" /dev/null"
         echo "$output"
         [[ $output == *rc=127* ]]
         assert_no_leaks
