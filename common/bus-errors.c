@@ -28,6 +28,8 @@ static const sd_bus_error_map wharf_errors[] = {
         SD_BUS_ERROR_MAP(WHARF_ERROR_NETWORK_IN_USE,         EBUSY),
         SD_BUS_ERROR_MAP(WHARF_ERROR_PORT_IN_USE,            EADDRINUSE),
         SD_BUS_ERROR_MAP(WHARF_ERROR_UNAUTHORIZED,           EPERM),
+        SD_BUS_ERROR_MAP(WHARF_ERROR_NO_SUCH_VOLUME,         ENOENT),
+        SD_BUS_ERROR_MAP(WHARF_ERROR_VOLUME_IN_USE,          EBUSY),
         SD_BUS_ERROR_MAP_END
 };
 

@@ -28,6 +28,9 @@
 #define WHARF_ERROR_NETWORK_IN_USE           "org.wharf.Error.NetworkInUse"
 #define WHARF_ERROR_PORT_IN_USE              "org.wharf.Error.PortInUse"
 #define WHARF_ERROR_UNAUTHORIZED             "org.wharf.Error.Unauthorized"
+/* volumes (graphd, wharfd) */
+#define WHARF_ERROR_NO_SUCH_VOLUME           "org.wharf.Error.NoSuchVolume"
+#define WHARF_ERROR_VOLUME_IN_USE            "org.wharf.Error.VolumeInUse"
 
 /* Registers the table with sd-bus; call once at start-up. */
 int bus_errors_register(void);
