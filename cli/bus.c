@@ -543,3 +543,18 @@ int job_exit_code(Engine *e, int r) {
                 return 128 + e->signal;
         return r < 0 ? 1 : 0;
 }
+
+int engine_append_labels(sd_bus_message *m, char * const *labels) {
+        int r = sd_bus_message_open_container(m, 'a', "{ss}");
+
+        STRV_FOREACH(l, labels) {
+                _cleanup_(freep) char *k = strndup(*l, strcspn(*l, "="));
+                const char *v = strchr(*l, '=');
+
+                if (r >= 0)
+                        r = k ? sd_bus_message_append(m, "{ss}", k, v ? v + 1 : "") : -ENOMEM;
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r;
+}

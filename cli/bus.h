@@ -50,6 +50,9 @@ static inline void engine_freep(Engine **e) { if (*e) engine_free(*e); }
 int engine_call(Engine *e, const char *member, uint64_t usec, sd_bus_message **reply,
                 const char *error_prefix, bool dot, const char *types, ...);
 /* Same for a prepared message (from engine_new_call). */
+/* Appends labels ("KEY=VALUE" or "KEY") as a{ss}. */
+int engine_append_labels(sd_bus_message *m, char * const *labels);
+
 int engine_call_message(Engine *e, sd_bus_message *m, uint64_t usec, sd_bus_message **reply,
                         const char *error_prefix, bool dot);
 int engine_new_call(Engine *e, const char *member, sd_bus_message **ret);

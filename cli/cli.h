@@ -4,6 +4,7 @@
 /* What every command of `wharf` shares: the global options, the commands'
  * entry points, and docker's usage-error conventions. */
 
+#include <getopt.h>
 #include <stdbool.h>
 
 #include "macro.h"
@@ -55,6 +56,8 @@ int cmd_exec(int argc, char *argv[]);
 int cmd_attach(int argc, char *argv[]);
 /* network.c */
 int cmd_network(int argc, char *argv[]);
+/* volume.c */
+int cmd_volume(int argc, char *argv[]);
 int cmd_port(int argc, char *argv[]);
 int cmd_login(int argc, char *argv[]);
 int cmd_logout(int argc, char *argv[]);
@@ -71,6 +74,12 @@ int usage_error(const char *command, const char *format, ...) _printf_(2, 3);
 /* Explains a getopt_long failure (c is '?' or ':', with "+:" or ":" at the
  * start of optstring) in docker's words. Returns -EINVAL. */
 int usage_getopt_error(const char *command, int c, char *argv[]);
+
+/* getopt_long over extra (at most 14 options) and --help: handle(c, ud)
+ * takes each option (< 0: a usage error). 1 after printing the usage
+ * for --help, < 0 on a usage error (printed), 0 otherwise. */
+int usage_getopt_simple(int argc, char *argv[], const char *command, const char *usage,
+                        const struct option *extra, const char *optstring, int (*handle)(int c, void *ud), void *ud);
 
 /* A Go bool flag's value (--flag: NULL, true; --flag=false ...) in the
  * spellings of strconv.ParseBool; else docker's usage error. */

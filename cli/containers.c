@@ -121,7 +121,7 @@ int cmd_rm(int argc, char *argv[]) {
                 {}
         };
         _cleanup_(engine_freep) Engine *e = NULL;
-        bool force = false;
+        bool force = false, volumes = false;
         int c, r, ret = 0;
 
         opterr = 0;
@@ -132,13 +132,14 @@ int cmd_rm(int argc, char *argv[]) {
                         force = true;
                         break;
                 case 'v':
-                        /* no volumes yet: nothing more to remove */
+                        volumes = true;
                         break;
                 case 'h':
                         printf("\nUsage:  wharf rm [OPTIONS] CONTAINER [CONTAINER...]\n\n"
                                "Remove one or more containers\n\n"
                                "Options:\n"
-                               "  -f, --force   Force the removal of a running container\n");
+                               "  -f, --force     Force the removal of a running container\n"
+                               "  -v, --volumes   Remove anonymous volumes associated with the container\n");
                         return 0;
                 default:
                         usage_getopt_error("rm", c, argv);
@@ -153,8 +154,11 @@ int cmd_rm(int argc, char *argv[]) {
                 return 1;
 
         for (int i = optind; i < argc; i++) {
-                r = engine_call(e, "RemoveContainer", ENGINE_SLOW_CALL_USEC, NULL, NULL, false, "sb", argv[i],
-                                (int) force);
+                r = volumes ?
+                        engine_call(e, "RemoveContainerWithOptions", ENGINE_SLOW_CALL_USEC, NULL, NULL, false, "sbb",
+                                    argv[i], (int) force, (int) true) :
+                        engine_call(e, "RemoveContainer", ENGINE_SLOW_CALL_USEC, NULL, NULL, false, "sb", argv[i],
+                                    (int) force);
                 if (r == -EHOSTDOWN)
                         return 1;
                 if (r < 0) {

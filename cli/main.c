@@ -44,6 +44,7 @@ static const struct {
         { "exec",    cmd_exec,    "Execute a command in a running container" },
         { "attach",  cmd_attach,  "Attach local standard input, output, and error streams to a running container" },
         { "network", cmd_network, "Manage networks" },
+        { "volume",  cmd_volume,  "Manage volumes" },
         { "port",    cmd_port,    "List port mappings or a specific mapping for the container" },
         { "login",   cmd_login,   "Log in to a registry" },
         { "logout",  cmd_logout,  "Log out from a registry" },

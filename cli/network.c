@@ -15,32 +15,6 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
 
 #define NET_ERROR_PREFIX ""
 
-static int simple_getopt(int argc, char *argv[], const char *command, const char *usage,
-                         const struct option *extra, const char *optstring, int (*handle)(int c, void *ud), void *ud) {
-        struct option options[16] = {};
-        size_t n = 0;
-        int c;
-
-        for (; extra && extra[n].name && n < 14; n++)
-                options[n] = extra[n];
-        options[n] = (struct option) { "help", no_argument, NULL, 0x200 };
-
-        opterr = 0;
-        optind = 0;
-        while ((c = getopt_long(argc, argv, optstring, options, NULL)) >= 0) {
-                if (c == 0x200) {
-                        printf("\nUsage:  wharf %s\n", usage);
-                        return 1;
-                }
-                if (c == '?' || c == ':' || !handle || handle(c, ud) < 0) {
-                        if (c == '?' || c == ':')
-                                usage_getopt_error(command, c, argv);
-                        return -EINVAL;
-                }
-        }
-        return 0;
-}
-
 /* create */
 
 typedef struct CreateArgs {
@@ -76,7 +50,7 @@ static int network_create(int argc, char *argv[]) {
         const char *id;
         int r;
 
-        r = simple_getopt(argc, argv, "network create",
+        r = usage_getopt_simple(argc, argv, "network create",
                           "network create [OPTIONS] NETWORK\n\nCreate a network\n\nOptions:\n"
                           "  -d, --driver string    Driver to manage the Network (default \"bridge\")\n"
                           "      --gateway string   IPv4 Gateway for the master subnet\n"
@@ -96,15 +70,7 @@ static int network_create(int argc, char *argv[]) {
         r = sd_bus_message_append(m, "ssssb", argv[optind], strempty(a.driver), strempty(a.subnet),
                                   strempty(a.gateway), (int) a.internal);
         if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "{ss}");
-        STRV_FOREACH(l, a.labels) {
-                _cleanup_(freep) char *k = strndup(*l, strcspn(*l, "="));
-                const char *v = strchr(*l, '=');
-                if (r >= 0)
-                        r = k ? sd_bus_message_append(m, "{ss}", k, v ? v + 1 : "") : -ENOMEM;
-        }
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
+                r = engine_append_labels(m, a.labels);
         if (r < 0)
                 goto out;
         r = engine_call_message(e, m, ENGINE_SLOW_CALL_USEC, &reply, NET_ERROR_PREFIX, false);
@@ -150,7 +116,7 @@ static int network_ls(int argc, char *argv[]) {
         bool quiet = false;
         int r;
 
-        r = simple_getopt(argc, argv, "network ls", "network ls [OPTIONS]\n\nList networks\n\nOptions:\n"
+        r = usage_getopt_simple(argc, argv, "network ls", "network ls [OPTIONS]\n\nList networks\n\nOptions:\n"
                           "  -q, --quiet   Only display network IDs\n", options, ":q", ls_opt, &quiet);
         if (r != 0)
                 return r < 0 ? EXIT_FAILURE : 0;
@@ -188,7 +154,7 @@ static int network_inspect(int argc, char *argv[]) {
         _cleanup_(json_object_putp) json_object *out = json_object_new_array();
         int r, rc = 0;
 
-        r = simple_getopt(argc, argv, "network inspect", "network inspect NETWORK [NETWORK...]\n\n"
+        r = usage_getopt_simple(argc, argv, "network inspect", "network inspect NETWORK [NETWORK...]\n\n"
                           "Display detailed information on one or more networks\n", NULL, ":", NULL, NULL);
         if (r != 0)
                 return r < 0 ? EXIT_FAILURE : 0;
@@ -218,7 +184,7 @@ static int network_rm(int argc, char *argv[]) {
         _cleanup_(engine_freep) Engine *e = NULL;
         int r, rc = 0;
 
-        r = simple_getopt(argc, argv, "network rm", "network rm NETWORK [NETWORK...]\n\nRemove one or more networks\n",
+        r = usage_getopt_simple(argc, argv, "network rm", "network rm NETWORK [NETWORK...]\n\nRemove one or more networks\n",
                           NULL, ":", NULL, NULL);
         if (r != 0)
                 return r < 0 ? EXIT_FAILURE : 0;
@@ -248,7 +214,7 @@ static int network_prune(int argc, char *argv[]) {
         int r;
 
         /* no prompt: wharf never reads the terminal for confirmation */
-        r = simple_getopt(argc, argv, "network prune", "network prune [OPTIONS]\n\nRemove all unused networks\n\n"
+        r = usage_getopt_simple(argc, argv, "network prune", "network prune [OPTIONS]\n\nRemove all unused networks\n\n"
                           "Options:\n  -f, --force   Do not prompt for confirmation\n", options, ":f", prune_opt, NULL);
         if (r != 0)
                 return r < 0 ? EXIT_FAILURE : 0;
@@ -295,7 +261,7 @@ static int network_connect(int argc, char *argv[], bool disconnect) {
         FILE *f;
         int r;
 
-        r = simple_getopt(argc, argv, cmd, disconnect ?
+        r = usage_getopt_simple(argc, argv, cmd, disconnect ?
                           "network disconnect [OPTIONS] NETWORK CONTAINER\n\nDisconnect a container from a network\n" :
                           "network connect [OPTIONS] NETWORK CONTAINER\n\nConnect a container to a network\n\nOptions:\n"
                           "      --alias strings   Add network-scoped alias for the container\n"
@@ -383,7 +349,7 @@ int cmd_port(int argc, char *argv[]) {
         bool found = false;
         int r;
 
-        r = simple_getopt(argc, argv, "port", "port CONTAINER [PRIVATE_PORT[/PROTO]]\n\n"
+        r = usage_getopt_simple(argc, argv, "port", "port CONTAINER [PRIVATE_PORT[/PROTO]]\n\n"
                           "List port mappings or a specific mapping for the container\n", NULL, ":", NULL, NULL);
         if (r != 0)
                 return r < 0 ? EXIT_FAILURE : 0;

@@ -457,4 +457,4 @@ const char run_flags_help[] =
         "      --stop-timeout int     Timeout (in seconds) to stop a container\n"
         "      --tmpfs list           Mount a tmpfs directory\n"
         "      --ulimit ulimit        Ulimit options (default [])\n"
-        "  -v, --volume list          Bind mount a host path (HOST:CONTAINER[:ro])\n";
+        "  -v, --volume list          Bind mount a volume (NAME:CONTAINER[:ro], HOST:CONTAINER, CONTAINER)\n";

@@ -69,3 +69,29 @@ int usage_parse_bool(const char *command, const char *flag, const char *value, b
                 value, flag, value, command);
         return -EINVAL;
 }
+
+int usage_getopt_simple(int argc, char *argv[], const char *command, const char *usage,
+                         const struct option *extra, const char *optstring, int (*handle)(int c, void *ud), void *ud) {
+        struct option options[16] = {};
+        size_t n = 0;
+        int c;
+
+        for (; extra && extra[n].name && n < 14; n++)
+                options[n] = extra[n];
+        options[n] = (struct option) { "help", no_argument, NULL, 0x200 };
+
+        opterr = 0;
+        optind = 0;
+        while ((c = getopt_long(argc, argv, optstring, options, NULL)) >= 0) {
+                if (c == 0x200) {
+                        printf("\nUsage:  wharf %s\n", usage);
+                        return 1;
+                }
+                if (c == '?' || c == ':' || !handle || handle(c, ud) < 0) {
+                        if (c == '?' || c == ':')
+                                usage_getopt_error(command, c, argv);
+                        return -EINVAL;
+                }
+        }
+        return 0;
+}

@@ -217,3 +217,50 @@ int backend_subscribe(Manager *m) {
         }
         return 0;
 }
+
+int backend_reply_error_as_is(sd_bus_message *request, const sd_bus_error *e) {
+        const char *name = e->name && startswith(e->name, "org.wharf.Error.") ? e->name :
+                streq_ptr(e->name, SD_BUS_ERROR_SERVICE_UNKNOWN) || streq_ptr(e->name, SD_BUS_ERROR_NO_REPLY) ?
+                        WHARF_ERROR_BACKEND_FAILED : SD_BUS_ERROR_INVALID_ARGS;
+
+        return sd_bus_reply_method_errorf(request, name, "%s", e->message ?: e->name);
+}
+
+static int on_forward_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = userdata, *out = NULL;
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+        int r;
+
+        if (e)
+                r = backend_reply_error_as_is(request, e);
+        else {
+                r = sd_bus_message_new_method_return(request, &out);
+                if (r >= 0)
+                        r = sd_bus_message_copy(out, reply, true);
+                if (r >= 0)
+                        r = sd_bus_send(NULL, out, NULL);
+        }
+        if (r < 0)
+                log_warning_errno(r, "Failed to answer a forwarded call: %m");
+        return 0;
+}
+
+int backend_forward(Manager *m, Backend b, sd_bus_message *request, const char *method) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
+        const BackendInfo *bi = backend_info(b);
+        int r;
+
+        r = sd_bus_message_new_method_call(m->bus, &call, bi->bus_name, bi->path, bi->interface, method);
+        if (r >= 0)
+                r = sd_bus_message_rewind(request, true);
+        if (r >= 0)
+                r = sd_bus_message_copy(call, request, true);
+        if (r < 0)
+                return r;
+        r = sd_bus_call_async(m->bus, NULL, call, on_forward_reply, sd_bus_message_ref(request), BACKEND_TIMEOUT_USEC);
+        if (r < 0) {
+                sd_bus_message_unref(request);
+                return r;
+        }
+        return 1;
+}

@@ -46,6 +46,15 @@ char *backend_error_message(Backend b, const sd_bus_error *e);
  * (the CLI maps CommandNotFound to 127 ...), others become BackendFailed. */
 int backend_reply_error(Backend b, sd_bus_message *request, const sd_bus_error *e);
 
+/* Answers request with the backend's error as the backend worded it (the
+ * backends word theirs as docker does): wharf errors keep their name, a
+ * backend that is gone is BackendFailed, anything else InvalidArgs. */
+int backend_reply_error_as_is(sd_bus_message *request, const sd_bus_error *e);
+
+/* Calls method on b with request's arguments and answers request with
+ * the reply as it is. 1 on success (the answer follows). */
+int backend_forward(Manager *m, Backend b, sd_bus_message *request, const char *method);
+
 /* Floating call whose failure is only logged (clean-up steps). */
 int backend_call_ignore(Manager *m, Backend b, const char *method, const char *types, ...);
 

@@ -68,6 +68,7 @@ struct Container {
         bool unseen;             /* reconciliation: not (yet) found running in execd */
         bool remove_on_exit;     /* forced removal waits for the exit */
         bool remove_after_start; /* rm -f arrived while starting: kill or drop once the start is over */
+        bool remove_volumes;     /* rm -v: its anonymous volumes go with it */
         sd_bus_message **remove_requests; /* RemoveContainer calls to answer */
         size_t n_remove_requests;
 

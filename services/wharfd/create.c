@@ -7,9 +7,13 @@
 #include "image.h"
 #include "job.h"
 #include "log.h"
+#include "mounts.h"
 #include "network.h"
 #include "names.h"
 #include "pull.h"
+#include "volume.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
 
 #define NAME_GENERATE_TRIES 10
 
@@ -22,6 +26,10 @@ typedef struct CreateJob {
         bool has_ref;
         ImageLookup *lookup;
         Pull *pull;
+        /* while graphd makes the volumes: the container, not yet stored */
+        Container *container;
+        char *image_config;
+        VolumeOp *volume_op;
 } CreateJob;
 
 static void create_job_free(void *userdata) {
@@ -31,6 +39,9 @@ static void create_job_free(void *userdata) {
                 return;
         image_lookup_free(c->lookup);
         pull_free(c->pull);
+        volume_op_free(c->volume_op);
+        container_free(c->container);
+        free(c->image_config);
         free(c->image);
         strv_free(c->cmd);
         container_options_done(&c->options);
@@ -171,6 +182,77 @@ static int create_pick_name(CreateJob *cj, char **ret, sd_bus_error *error) {
         return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "could not generate a unique container name");
 }
 
+/* Stores the container (its volumes made); ends the job. */
+static void create_store(CreateJob *cj) {
+        _cleanup_(container_freep) Container *c = TAKE_PTR(cj->container);
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(freep) char *msg = NULL;
+        Job *j = cj->job;
+        Manager *m = j->manager;
+        Container *other;
+        int r;
+
+        /* the name was free when the job began; graphd's volumes took a while */
+        other = container_find_by_name(m->containers, c->name);
+        if (other) {
+                (void) name_in_use_error(&error, c->name, other);
+                create_job_fail_error(j, &error);
+                volumes_drop_anonymous(m, c);
+                return;
+        }
+        r = manager_save_container(m, c);
+        if (r < 0) {
+                errno = -r;
+                if (asprintf(&msg, "failed to store the container: %m") < 0)
+                        msg = NULL;
+                job_finish(j, JOB_FAILED, msg ?: "failed to store the container");
+                return;
+        }
+        r = network_config_save(m, c, cj->options.network_config, cj->image_config);
+        if (r < 0)
+                log_warning_errno(r, "Failed to store the network configuration of %s: %m", c->id);
+        if (job_set_subject(j, c->id) < 0) {
+                job_finish(j, JOB_FAILED, "out of memory");
+                return;
+        }
+        log_info("Created container %s (%s) from %s.", c->id, c->name, c->image);
+        LIST_PREPEND(containers, m->containers, c);
+        TAKE_PTR(c);
+        job_finish(j, JOB_DONE, NULL);
+}
+
+static void create_on_volumes(int r, const char *message, void *userdata) {
+        CreateJob *cj = userdata;
+
+        cj->volume_op = volume_op_free(cj->volume_op);
+        if (r < 0) {
+                /* the anonymous volumes made so far go again */
+                volumes_drop_anonymous(cj->job->manager, cj->container);
+                job_finish(cj->job, JOB_FAILED, message ?: "failed to create the volumes");
+                return;
+        }
+        create_store(cj);
+}
+
+/* The -v entries that are volumes become the record's MountPoints; graphd
+ * makes them before the container is stored, as docker's create does. */
+static int create_volumes(CreateJob *cj, Container *c) {
+        _cleanup_(json_object_putp) json_object *mount_points = NULL;
+        int r;
+
+        r = mounts_volume_requests(c->host.binds, &mount_points);
+        if (r < 0)
+                return r;
+        if (json_object_array_length(mount_points) == 0)
+                return 0;
+        if (!c->record)
+                c->record = json_object_new_object();
+        if (!c->record)
+                return -ENOMEM;
+        json_object_object_add(c->record, "MountPoints", json_object_get(mount_points));
+        return 1;
+}
+
 /* Merges the image config and records the container; ends the job. */
 static void create_record(CreateJob *cj, const char *image_id, const char *image_config) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -218,23 +300,20 @@ static void create_record(CreateJob *cj, const char *image_id, const char *image
         cj->options.host = (HostConfig) {};
         c->status = CONTAINER_CREATED;
 
-        r = manager_save_container(m, c);
-        if (r < 0) {
-                errno = -r;
-                if (asprintf(&msg, "failed to store the container: %m") < 0)
-                        msg = NULL;
-                job_finish(j, JOB_FAILED, msg ?: "failed to store the container");
+        cj->image_config = strdup(strempty(image_config));
+        if (!cj->image_config)
+                goto oom;
+        cj->container = TAKE_PTR(c);
+        r = create_volumes(cj, cj->container);
+        if (r < 0)
+                goto oom;
+        if (r == 0) {
+                create_store(cj);
                 return;
         }
-        r = network_config_save(m, c, cj->options.network_config, image_config);
+        r = volumes_create(m, container_mount_points(cj->container), create_on_volumes, cj, &cj->volume_op);
         if (r < 0)
-                log_warning_errno(r, "Failed to store the network configuration of %s: %m", c->id);
-        if (job_set_subject(j, c->id) < 0)
-                goto oom;
-        log_info("Created container %s (%s) from %s.", c->id, c->name, c->image);
-        LIST_PREPEND(containers, m->containers, c);
-        TAKE_PTR(c);
-        job_finish(j, JOB_DONE, NULL);
+                job_finish(j, JOB_FAILED, "failed to call graphd for the volumes");
         return;
 
 oom:

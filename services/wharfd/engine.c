@@ -14,6 +14,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "network.h"
+#include "volume.h"
 #include "login.h"
 #include "pull.h"
 #include "push.h"
@@ -350,6 +351,10 @@ const sd_bus_vtable engine_vtable[] = {
         SD_BUS_METHOD_WITH_NAMES("RemoveContainer", "sb", SD_BUS_PARAM(container) SD_BUS_PARAM(force),
                                  NULL,,
                                  method_remove_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("RemoveContainerWithOptions", "sbb",
+                                 SD_BUS_PARAM(container) SD_BUS_PARAM(force) SD_BUS_PARAM(volumes),
+                                 NULL,,
+                                 method_remove_container_with_options, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("ListContainers", "b", SD_BUS_PARAM(all),
                                  "a(ssssxsixx)", SD_BUS_PARAM(containers),
                                  method_list_containers, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -411,6 +416,17 @@ const sd_bus_vtable engine_vtable[] = {
                                  method_list_networks, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("PruneNetworks", NULL,, "as", SD_BUS_PARAM(removed),
                                  method_prune_networks, SD_BUS_VTABLE_UNPRIVILEGED),
+        /* volumes (volume.c) */
+        SD_BUS_METHOD_WITH_NAMES("CreateVolume", "sa{ss}", SD_BUS_PARAM(name) SD_BUS_PARAM(labels),
+                                 "s", SD_BUS_PARAM(json), method_create_volume, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("InspectVolume", "s", SD_BUS_PARAM(name), "s", SD_BUS_PARAM(json),
+                                 method_inspect_volume, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ListVolumes", NULL,, "s", SD_BUS_PARAM(json),
+                                 method_list_volumes, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("RemoveVolume", "sb", SD_BUS_PARAM(name) SD_BUS_PARAM(force), NULL,,
+                                 method_remove_volume, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PruneVolumes", "b", SD_BUS_PARAM(all), "as", SD_BUS_PARAM(removed),
+                                 method_prune_volumes, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("ConnectNetwork", "sss",
                                  SD_BUS_PARAM(container) SD_BUS_PARAM(network) SD_BUS_PARAM(options), NULL,,
                                  method_connect_network, SD_BUS_VTABLE_UNPRIVILEGED),

@@ -177,7 +177,13 @@ void *container_inspect(const Container *c) {
                         for (size_t i = 0; i < json_object_array_length(b); i++)
                                 if (strv_extend(&binds, json_object_get_string(json_object_array_get_idx(b, i))) < 0)
                                         break;
-                json_object_object_add(o, "Mounts", mounts_inspect_json(binds));
+                json_object *mounts = mounts_inspect_json(binds), *mp;
+
+                /* and the volumes (volume.h), kept in the record's MountPoints */
+                if (json_object_object_get_ex(record, "MountPoints", &mp) && json_object_is_type(mp, json_type_array))
+                        mounts_inspect_add_volumes(mounts, mp);
+                json_object_object_del(o, "MountPoints");
+                json_object_object_add(o, "Mounts", mounts);
         }
 
         /* Config: the record's, in docker's forms */

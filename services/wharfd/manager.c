@@ -6,6 +6,7 @@
 #include "job.h"
 #include "log.h"
 #include "manager.h"
+#include "volume.h"
 #include "streams.h"
 #include "pull.h"
 #include "start.h"
@@ -74,6 +75,9 @@ void manager_drop_container(Manager *m, Container *c) {
         if (r < 0)
                 log_warning_errno(r, "Failed to remove %s/%s: %m", m->containers_dir, c->id);
         LIST_REMOVE(containers, m->containers, c);
+        /* docker's run --rm and rm -v take the anonymous volumes along */
+        if (c->auto_remove || c->remove_volumes)
+                volumes_drop_anonymous(m, c);
         container_answer_removals(c, NULL, NULL);
         container_free(c);
 }

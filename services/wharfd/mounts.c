@@ -11,11 +11,15 @@
 #include "macro.h"
 #include "mounts.h"
 
+DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
+
 typedef struct Bind {
-        char *source, *destination;
+        char *source, *destination;   /* source: a host path, a volume name, "" (anonymous) */
         bool readonly;
-        const char *propagation;   /* docker's default: rprivate */
-        char *mode;                /* as given, "" if none */
+        bool volume;                  /* a named or anonymous volume, not a host path */
+        bool nocopy;                  /* a new volume gets no copy of the image's files */
+        const char *propagation;      /* docker's default: rprivate */
+        char *mode;                   /* as given, "" if none */
 } Bind;
 
 static void bind_done(Bind *b) {
@@ -28,25 +32,50 @@ static const char *const propagations[] = {
         "private", "rprivate", "shared", "rshared", "slave", "rslave",
 };
 
-/* "SRC:DST[:MODE]", MODE a comma list of ro, rw, z, Z, nocopy and a
- * propagation. */
+static bool mode_is_valid(const char *mode) {
+        _cleanup_(freep) char *m = strdup(mode);
+        char *save = NULL;
+
+        if (!m)
+                return false;
+        for (char *o = strtok_r(m, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+                bool known = streq(o, "ro") || streq(o, "rw") || streq(o, "z") || streq(o, "Z") || streq(o, "nocopy");
+
+                for (size_t i = 0; !known && i < ELEMENTSOF(propagations); i++)
+                        known = streq(o, propagations[i]);
+                if (!known)
+                        return false;
+        }
+        return true;
+}
+
+/* "SRC:DST[:MODE]" with SRC a host path (a bind) or a volume name; "DST"
+ * or "DST:MODE" alone is an anonymous volume. MODE is a comma list of ro,
+ * rw, z, Z, nocopy and a propagation. */
 static int bind_parse(const char *spec, Bind *ret, char **ret_error) {
         _cleanup_(freep) char *copy = strdup(spec);
-        char *dst, *mode, *save = NULL;
+        char *src, *dst, *mode, *save = NULL;
         Bind b = { .propagation = "rprivate" };
 
         if (!copy)
                 return -ENOMEM;
+        src = copy;
         dst = strchr(copy, ':');
-        if (!dst || dst == copy)
+        if (dst == copy)
                 return error_message(ret_error, "invalid volume specification: '%s'", spec);
-        *dst++ = 0;
-        mode = strchr(dst, ':');
+        if (dst)
+                *dst++ = 0;
+        mode = dst ? strchr(dst, ':') : NULL;
         if (mode)
                 *mode++ = 0;
-        if (copy[0] != '/')
-                return error_message(ret_error, "invalid volume specification: '%s': named volumes are not supported by wharf yet, "
-                            "give an absolute host path", spec);
+        if (!dst || (!mode && copy[0] == '/' && dst[0] != '/' && mode_is_valid(dst))) {
+                /* "/data" or "/data:ro": an anonymous volume */
+                mode = dst;
+                dst = copy;
+                src = (char *) "";
+                b.volume = true;
+        } else if (copy[0] != '/')
+                b.volume = true;
         if (dst[0] != '/')
                 return error_message(ret_error, "invalid volume specification: '%s': invalid mount config: "
                             "destination must be an absolute path", spec);
@@ -64,8 +93,12 @@ static int bind_parse(const char *spec, Bind *ret, char **ret_error) {
                                 b.readonly = streq(o, "ro");
                                 continue;
                         }
-                        if (streq(o, "z") || streq(o, "Z") || streq(o, "nocopy"))
-                                continue;       /* no SELinux labels, no volume to copy into */
+                        if (streq(o, "nocopy")) {
+                                b.nocopy = true;
+                                continue;
+                        }
+                        if (streq(o, "z") || streq(o, "Z"))
+                                continue;       /* no SELinux labels */
                         for (size_t i = 0; i < ELEMENTSOF(propagations); i++)
                                 if (streq(o, propagations[i])) {
                                         b.propagation = propagations[i];
@@ -75,7 +108,7 @@ static int bind_parse(const char *spec, Bind *ret, char **ret_error) {
                                 return error_message(ret_error, "invalid mode: %s", mode);
                 }
         }
-        b.source = strdup(copy);
+        b.source = strdup(src);
         b.destination = strdup(dst);
         b.mode = strdup(strempty(mode));
         if (!b.source || !b.destination || !b.mode) {
@@ -175,6 +208,8 @@ int mounts_spec_add(json_object *spec, char * const *binds, char * const *tmpfs,
                 r = bind_parse(*s, &b, ret_error);
                 if (r < 0)
                         return r;
+                if (b.volume)
+                        continue;       /* mounts_spec_add_volumes() */
                 /* docker's -v makes a missing host directory */
                 if (stat(b.source, &st) < 0) {
                         r = errno == ENOENT ? mkdir_p(b.source, 0755) : -errno;
@@ -214,7 +249,7 @@ json_object *mounts_inspect_json(char * const *binds) {
                 _cleanup_(freep) char *error = NULL;
                 json_object *m;
 
-                if (bind_parse(*s, &b, &error) < 0)
+                if (bind_parse(*s, &b, &error) < 0 || b.volume)
                         continue;
                 m = json_object_new_object();
                 json_object_object_add(m, "Type", json_object_new_string("bind"));
@@ -226,4 +261,87 @@ json_object *mounts_inspect_json(char * const *binds) {
                 json_object_array_add(a, m);
         }
         return a;
+}
+
+int mounts_volume_requests(char * const *binds, json_object **ret) {
+        _cleanup_(json_object_putp) json_object *a = json_object_new_array();
+
+        if (!a)
+                return -ENOMEM;
+        STRV_FOREACH(s, binds) {
+                _cleanup_(bind_done) Bind b = {};
+                _cleanup_(freep) char *error = NULL;
+                json_object *v;
+                int r;
+
+                r = bind_parse(*s, &b, &error);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0 || !b.volume)
+                        continue;       /* checked at create; binds go elsewhere */
+                v = json_object_new_object();
+                if (!v || json_object_array_add(a, v) < 0) {
+                        json_object_put(v);
+                        return -ENOMEM;
+                }
+                json_object_object_add(v, "Type", json_object_new_string("volume"));
+                json_object_object_add(v, "Name", json_object_new_string(b.source));
+                json_object_object_add(v, "Source", json_object_new_string(""));
+                json_object_object_add(v, "Destination", json_object_new_string(b.destination));
+                json_object_object_add(v, "Driver", json_object_new_string("local"));
+                json_object_object_add(v, "Mode", json_object_new_string(isempty(b.mode) ? "z" : b.mode));
+                json_object_object_add(v, "RW", json_object_new_boolean(!b.readonly));
+                json_object_object_add(v, "Propagation", json_object_new_string(""));
+                json_object_object_add(v, "Anonymous", json_object_new_boolean(isempty(b.source)));
+                json_object_object_add(v, "NoCopy", json_object_new_boolean(b.nocopy));
+        }
+        *ret = TAKE_PTR(a);
+        return 0;
+}
+
+static const char *mount_point_string(json_object *v, const char *key) {
+        json_object *x;
+
+        return json_object_object_get_ex(v, key, &x) && json_object_is_type(x, json_type_string) ?
+                json_object_get_string(x) : NULL;
+}
+
+static bool mount_point_bool(json_object *v, const char *key) {
+        json_object *x;
+
+        return json_object_object_get_ex(v, key, &x) && json_object_get_boolean(x);
+}
+
+void mounts_spec_add_volumes(json_object *spec, json_object *mount_points) {
+        size_t n = mount_points ? json_object_array_length(mount_points) : 0;
+        json_object *mounts;
+
+        if (n == 0)
+                return;
+        mounts = spec_mounts(spec);
+        for (size_t i = 0; i < n; i++) {
+                json_object *v = json_object_array_get_idx(mount_points, i);
+                const char *source = mount_point_string(v, "Source"), *dst = mount_point_string(v, "Destination");
+                char *options[4] = { (char *) "rbind", (char *) "rprivate" };
+
+                if (isempty(source) || isempty(dst))
+                        continue;
+                options[2] = mount_point_bool(v, "RW") ? NULL : (char *) "ro";
+                json_object_array_add(mounts, mount_json(dst, "bind", source, options));
+        }
+}
+
+void mounts_inspect_add_volumes(json_object *mounts, json_object *mount_points) {
+        size_t n = mount_points ? json_object_array_length(mount_points) : 0;
+
+        for (size_t i = 0; i < n; i++) {
+                json_object *m = NULL;
+
+                if (json_object_deep_copy(json_object_array_get_idx(mount_points, i), &m, NULL) < 0)
+                        return;
+                /* wharf's own keys */
+                json_object_object_del(m, "Anonymous");
+                json_object_object_del(m, "NoCopy");
+                json_object_array_add(mounts, m);
+        }
 }

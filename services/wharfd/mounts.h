@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* docker's -v HOST:CONTAINER[:MODE] (bind mounts of host paths) and
- * --tmpfs CONTAINER[:OPTIONS]: checked at create, turned into OCI spec
- * mounts at start (execd's init mounts them) and into inspect's Mounts.
- * Named volumes are not there yet: a source that is not an absolute path
- * is refused. */
+/* docker's -v HOST:CONTAINER[:MODE] (bind mounts of host paths),
+ * -v NAME:CONTAINER[:MODE] and -v CONTAINER (named and anonymous volumes,
+ * which graphd stores: volume.c) and --tmpfs CONTAINER[:OPTIONS]: checked
+ * at create, turned into OCI spec mounts at start (execd's init mounts
+ * them) and into inspect's Mounts. */
 
 #include <json-c/json.h>
 
@@ -18,3 +18,15 @@ int mounts_spec_add(json_object *spec, char * const *binds, char * const *tmpfs,
 
 /* inspect's Mounts: one object a bind (docker's shape). */
 json_object *mounts_inspect_json(char * const *binds);
+
+/* The volumes binds ask for, in order, as inspect's Mounts shows them
+ * ("Type": "volume", "Name" ("" for an anonymous one, named at create),
+ * "Source" (empty until graphd made the volume), "Destination", "Mode",
+ * "RW", ...) plus wharf's "Anonymous" and "NoCopy". A new reference. */
+int mounts_volume_requests(char * const *binds, json_object **ret);
+
+/* A bind mount of each volume's Source on its Destination. */
+void mounts_spec_add_volumes(json_object *spec, json_object *mount_points);
+
+/* inspect's Mounts entries for the volumes, without wharf's own keys. */
+void mounts_inspect_add_volumes(json_object *mounts, json_object *mount_points);

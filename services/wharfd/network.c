@@ -455,12 +455,7 @@ static int on_forward_reply(sd_bus_message *reply, void *userdata, sd_bus_error 
 
         if (e) {
                 /* netd's messages are docker's: pass them on as they are */
-                r = sd_bus_reply_method_errorf(f->request,
-                                               e->name && startswith(e->name, "org.wharf.Error.") ? e->name :
-                                               streq_ptr(e->name, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
-                                               streq_ptr(e->name, SD_BUS_ERROR_NO_REPLY) ? WHARF_ERROR_BACKEND_FAILED :
-                                               SD_BUS_ERROR_INVALID_ARGS,
-                                               "%s", e->message ?: e->name);
+                r = backend_reply_error_as_is(f->request, e);
                 goto finish;
         }
         if (f->id[0]) {

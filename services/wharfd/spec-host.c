@@ -388,6 +388,7 @@ int spec_apply_host_config(json_object *spec, const SpecHostInput *in, char **re
         r = mounts_spec_add(spec, h->binds, h->tmpfs, ret_error);
         if (r < 0)
                 return r;
+        mounts_spec_add_volumes(spec, in->volumes);
         r = annotations_add(spec, in);
         if (r < 0)
                 return r;

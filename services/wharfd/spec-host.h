@@ -29,6 +29,7 @@ typedef struct SpecHostInput {
         const char *log_path;   /* NULL: no log */
         const char *init_path;  /* the wharf-init binary, for --init */
         const char *dev_dir;    /* --privileged: the host's devices; NULL: "/dev" */
+        json_object *volumes;   /* the container's MountPoints (volume.h), NULL: none */
 } SpecHostInput;
 
 /* Applies HostConfig to a spec built by spec_build (process, root, linux

@@ -148,6 +148,7 @@ int spec_build(const SpecInput *in, char **ret, char **ret_error) {
                                 .host_caps = in->host_caps,
                                 .log_path = in->log_path,
                                 .init_path = in->init_path,
+                                .volumes = in->volumes,
                         }, ret_error);
                 if (r < 0)
                         return r;

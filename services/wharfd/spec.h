@@ -17,6 +17,7 @@ typedef struct SpecInput {
         uint64_t host_caps;   /* the host's bounding set (--privileged, --cap-add ALL) */
         const char *log_path; /* json-file log, NULL: none */
         const char *init_path; /* wharf-init, for --init */
+        json_object *volumes;  /* the container's MountPoints (volume.h), NULL: none */
 } SpecInput;
 
 /* The process environment: PATH (default unless set), HOSTNAME, the

@@ -13,6 +13,7 @@
 #include "network.h"
 #include "spec.h"
 #include "start.h"
+#include "volume.h"
 #include "user.h"
 
 #define RUN_TIMEOUT_USEC (120 * USEC_PER_SEC)
@@ -191,11 +192,12 @@ static int reply_no_such_container(sd_bus_error *error, const char *ref, int r) 
         return sd_bus_error_setf(error, WHARF_ERROR_NO_SUCH_CONTAINER, "No such container: %s", ref);
 }
 
-static int container_queue_removal(Container *c, sd_bus_message *message) {
+static int container_queue_removal(Container *c, sd_bus_message *message, bool volumes) {
         sd_bus_message **l = realloc(c->remove_requests, (c->n_remove_requests + 1) * sizeof(sd_bus_message *));
 
         if (!l)
                 return -ENOMEM;
+        c->remove_volumes = c->remove_volumes || volumes;
         c->remove_requests = l;
         c->remove_requests[c->n_remove_requests++] = sd_bus_message_ref(message);
         return 0;
@@ -313,6 +315,8 @@ typedef struct StartOp {
         char *netns;
         bool rootfs_created, sandbox_created, run_called;
         unsigned n_pending;       /* CreateRootfs and CreateSandbox* run together */
+        VolumeOp *volume_op;      /* the image's files into new volumes, then Run */
+        bool volumes_filled;
         char *error_name;
         char *error_message;
 } StartOp;
@@ -326,6 +330,7 @@ static StartOp *start_op_free(StartOp *s) {
                         safe_close(s->fds[i]);
         free(s->rootfs);
         free(s->netns);
+        volume_op_free(s->volume_op);
         free(s->error_name);
         free(s->error_message);
         free(s);
@@ -481,6 +486,7 @@ static void start_run(StartOp *s) {
                         .host_caps = host_caps_get(),
                         .log_path = log_path,
                         .init_path = c->host.init ? init_binary_path() : NULL,
+                        .volumes = container_mount_points(c),
                 }, &spec, &msg);
         if (r < 0) {
                 if (msg)
@@ -503,15 +509,48 @@ static void start_run(StartOp *s) {
                 start_fail_errno(s, r, "failed to call execd");
 }
 
+static void start_step_done(StartOp *s);
+
+static void start_on_volumes_filled(int r, const char *message, void *userdata) {
+        StartOp *s = userdata;
+
+        s->volume_op = volume_op_free(s->volume_op);
+        assert(s->n_pending > 0);
+        s->n_pending--;
+        if (r < 0) {
+                start_fail(s, SD_BUS_ERROR_FAILED, message ?: "failed to fill the volumes");
+                return;
+        }
+        s->volumes_filled = true;
+        start_step_done(s);
+}
+
 /* One of CreateRootfs and CreateSandbox* is done: on with the start once
- * both are, or undo once both are if either failed. */
+ * both are (the volumes filled from the rootfs first), or undo once both
+ * are if either failed. */
 static void start_step_done(StartOp *s) {
+        Container *c;
+        json_object *mount_points;
+        int r;
+
         if (s->n_pending > 0)
                 return;
-        if (s->error_name)
+        if (s->error_name) {
                 start_undo(s);
-        else
-                start_run(s);
+                return;
+        }
+        c = container_by_id(s->manager, s->id);
+        mount_points = c ? container_mount_points(c) : NULL;
+        if (mount_points && !s->volumes_filled) {
+                s->n_pending++;
+                r = volumes_populate(s->manager, s->id, mount_points, start_on_volumes_filled, s, &s->volume_op);
+                if (r < 0) {
+                        s->n_pending--;
+                        start_fail_errno(s, r, "failed to call graphd for the volumes");
+                }
+                return;
+        }
+        start_run(s);
 }
 
 static int on_sandbox(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
@@ -711,15 +750,11 @@ static int container_kill_for_removal(Manager *m, Container *c) {
         return 0;
 }
 
-int method_remove_container(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        Manager *m = userdata;
-        const char *ref;
+static int remove_container(Manager *m, sd_bus_message *message, const char *ref, bool force, bool volumes,
+                            sd_bus_error *error) {
         Container *c = NULL;
-        int force, r;
+        int r;
 
-        r = sd_bus_message_read(message, "sb", &ref, &force);
-        if (r < 0)
-                return r;
         r = container_find(m->containers, ref, &c);
         if (r < 0)
                 return reply_no_such_container(error, ref, r);
@@ -729,7 +764,7 @@ int method_remove_container(sd_bus_message *message, void *userdata, sd_bus_erro
                                                  "You cannot remove a running container %s. Stop the container "
                                                  "before attempting removal or force remove", c->id);
                 /* answered once the start is over: killed and removed, or just removed */
-                r = container_queue_removal(c, message);
+                r = container_queue_removal(c, message, volumes);
                 if (r < 0)
                         return r;
                 c->remove_after_start = true;
@@ -744,7 +779,7 @@ int method_remove_container(sd_bus_message *message, void *userdata, sd_bus_erro
                         return sd_bus_error_setf(error, WHARF_ERROR_CONTAINER_RUNNING,
                                                  "You cannot remove a running container %s. Stop the container "
                                                  "before attempting removal or force remove", c->id);
-                r = container_queue_removal(c, message);
+                r = container_queue_removal(c, message, volumes);
                 if (r < 0)
                         return r;
                 r = container_kill_for_removal(m, c);
@@ -755,11 +790,31 @@ int method_remove_container(sd_bus_message *message, void *userdata, sd_bus_erro
                 return 1;
         }
 
-        r = container_queue_removal(c, message);
+        r = container_queue_removal(c, message, volumes);
         if (r < 0)
                 return r;
         /* during an exit's clean-up the removal follows it (on_exit_cleaned) */
         if (!c->cleaning)
                 container_remove_stopped(m, c);
         return 1;
+}
+
+int method_remove_container(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        const char *ref;
+        int force, r;
+
+        r = sd_bus_message_read(message, "sb", &ref, &force);
+        if (r < 0)
+                return r;
+        return remove_container(userdata, message, ref, force, false, error);
+}
+
+int method_remove_container_with_options(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        const char *ref;
+        int force, volumes, r;
+
+        r = sd_bus_message_read(message, "sbb", &ref, &force, &volumes);
+        if (r < 0)
+                return r;
+        return remove_container(userdata, message, ref, force, volumes, error);
 }

@@ -19,6 +19,8 @@ typedef void (*StartDone)(Manager *m, const char *id, const char *error_name, co
 int container_start(Manager *m, Container *c, sd_bus_message *request, const int fds[3],
                     StartDone done, void *userdata);
 int method_remove_container(sd_bus_message *message, void *userdata, sd_bus_error *error);
+/* (container, force, volumes): rm -v takes the anonymous volumes along */
+int method_remove_container_with_options(sd_bus_message *message, void *userdata, sd_bus_error *error);
 
 /* Exec1.Exited */
 void container_dispatch_exited(Manager *m, const char *id, int exit_code);

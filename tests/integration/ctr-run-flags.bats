@@ -283,9 +283,6 @@ bad_flag() {
         wrun rm vols
         assert_status 0
 
-        wrun -125 run --rm -v myvolume:/data "$(BB)" true
-        assert_one_error_line
-        assert_stderr_matches 'named volumes are not supported by wharf yet'
         wrun -125 run --rm -v "$host:data" "$(BB)" true
         assert_stderr_matches 'destination must be an absolute path'
         wrun -125 run --rm -v "$host:/data:rx" "$(BB)" true
