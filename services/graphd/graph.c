@@ -20,6 +20,7 @@ Graph *graph_free(Graph *g) {
         free(g->mounts);
         free(g->blobs);
         free(g->unsynced);
+        free(g->volumes);
         free(g);
         return NULL;
 }
@@ -62,10 +63,11 @@ int graph_open(const char *root, const char *run, Graph **ret) {
         g->repositories = path_join(g->root, "repositories.json");
         g->mounts = path_join(run, "graph/mounts");
         g->blobs = path_join(g->root, "blobs/sha256");
+        g->volumes = path_join(root, "volumes");
         if (asprintf(&g->unsynced, "%s/unsynced/%s", g->root, boot) < 0)
                 g->unsynced = NULL;
         if (!g->layers || !g->images || !g->containers || !g->tmp || !g->repositories || !g->mounts ||
-            !g->blobs || !g->unsynced)
+            !g->blobs || !g->unsynced || !g->volumes)
                 return -ENOMEM;
 
         /* whatever is in tmp/ was in progress when we last stopped */
@@ -73,7 +75,7 @@ int graph_open(const char *root, const char *run, Graph **ret) {
         if (r < 0)
                 return r;
         const char *dirs[] = { g->root, g->layers, g->images, g->containers, g->tmp, g->mounts,
-                                g->blobs };
+                                g->blobs, g->volumes };
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
                 r = mkdir_p(dirs[i], 0700);
                 if (r < 0)
@@ -84,6 +86,7 @@ int graph_open(const char *root, const char *run, Graph **ret) {
         (void) chmod(g->layers, 0711);
         (void) chmod(g->containers, 0711);
         (void) chmod(g->mounts, 0711);
+        (void) chmod(g->volumes, 0711);
 
         *ret = TAKE_PTR(g);
         return 0;

@@ -11,6 +11,7 @@
  *   ROOT/graph/tmp/                                    work in progress, emptied at start
  *   ROOT/graph/unsynced/<boot-id>/                     published, not yet synced (store-sync.h)
  *   RUN/graph/mounts/<cid>                             overlay rootfs mountpoints
+ *   ROOT/volumes/<name>/{_data/,volume.json}           named volumes (volume-store.h)
  * Everything becomes visible by a rename, so a crash leaves either nothing or
  * the whole thing. */
 
@@ -34,6 +35,7 @@ struct Graph {
         char *blobs;          /* ROOT/graph/blobs/sha256 */
         char *mounts;         /* RUN/graph/mounts */
         char *unsynced;       /* ROOT/graph/unsynced/<this boot's id> */
+        char *volumes;        /* ROOT/volumes, beside ROOT/graph */
         GraphRemoveFunc remove;
         void *remove_userdata;
 };

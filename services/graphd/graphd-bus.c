@@ -18,6 +18,7 @@
 #include "macro.h"
 #include "manager.h"
 #include "rootfs.h"
+#include "volume-bus.h"
 
 #include "config.h"
 
@@ -528,6 +529,22 @@ const sd_bus_vtable graph_vtable[] = {
         SD_BUS_SIGNAL_WITH_NAMES("ArchiveDone",
                                  "ua(ss)s", SD_BUS_PARAM(archive_id) SD_BUS_PARAM(images) SD_BUS_PARAM(error),
                                  0),
+        SD_BUS_METHOD_WITH_NAMES("CreateVolume",
+                                 "sa{ss}", SD_BUS_PARAM(name) SD_BUS_PARAM(labels),
+                                 "s", SD_BUS_PARAM(volume),
+                                 method_create_volume, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ListVolumes",
+                                 NULL,,
+                                 "s", SD_BUS_PARAM(volumes),
+                                 method_list_volumes, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("InspectVolume",
+                                 "s", SD_BUS_PARAM(name),
+                                 "s", SD_BUS_PARAM(volume),
+                                 method_inspect_volume, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("RemoveVolume",
+                                 "s", SD_BUS_PARAM(name),
+                                 NULL,,
+                                 method_remove_volume, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_PROPERTY("Version", "s", bus_property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("MaxLayers", "u", property_get_max_layers, 0, 0),
         SD_BUS_VTABLE_END

@@ -14,6 +14,7 @@
 #include "manager.h"
 #include "store-sync.h"
 #include "syncer.h"
+#include "volume-store.h"
 
 struct Remover {
         Manager *manager;
@@ -136,6 +137,14 @@ int manager_new(const char *root, const char *run, Manager **ret) {
         r = daemon_event_new(&m->event);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the event loop: %m");
+
+        /* volumes half created or half removed when graphd last stopped; the
+         * removers need the event loop */
+        r = volume_store_cleanup(m->graph);
+        if (r < 0)
+                log_warning_errno(r, "Failed to clean up the volumes directory, ignoring: %m");
+        else if (r > 0)
+                log_info("Removing %d leftover volume work director%s.", r, r == 1 ? "y" : "ies");
 
         *ret = TAKE_PTR(m);
         return 0;
