@@ -238,9 +238,20 @@ static void create_on_volumes(int r, const char *message, void *userdata) {
  * makes them before the container is stored, as docker's create does. */
 static int create_volumes(CreateJob *cj, Container *c) {
         _cleanup_(json_object_putp) json_object *mount_points = NULL;
+        _cleanup_(strv_freep) char **image_volumes = NULL, **binds = NULL;
         int r;
 
-        r = mounts_volume_requests(c->host.binds, &mount_points);
+        /* the image's VOLUME paths are anonymous volumes, unless mounted over */
+        r = mounts_image_volumes(cj->image_config, c->host.binds, c->host.tmpfs, &image_volumes);
+        if (r < 0)
+                return r;
+        binds = strv_copy(c->host.binds);
+        if (!binds && c->host.binds)
+                return -ENOMEM;
+        STRV_FOREACH(p, image_volumes)
+                if (strv_extend(&binds, *p) < 0)
+                        return -ENOMEM;
+        r = mounts_volume_requests(binds, &mount_points);
         if (r < 0)
                 return r;
         if (json_object_array_length(mount_points) == 0)

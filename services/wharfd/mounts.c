@@ -299,6 +299,46 @@ int mounts_volume_requests(char * const *binds, json_object **ret) {
         return 0;
 }
 
+/* Whether dst is taken by a -v entry (bind or volume) or a --tmpfs. */
+static bool destination_taken(char * const *binds, char * const *tmpfs, const char *dst) {
+        STRV_FOREACH(s, binds) {
+                _cleanup_(bind_done) Bind b = {};
+                _cleanup_(freep) char *error = NULL;
+
+                if (bind_parse(*s, &b, &error) >= 0 && streq(b.destination, dst))
+                        return true;
+        }
+        STRV_FOREACH(s, tmpfs) {
+                _cleanup_(freep) char *d = NULL;
+
+                if (tmpfs_parse(*s, &d, NULL, NULL) >= 0 && streq(d, dst))
+                        return true;
+        }
+        return false;
+}
+
+int mounts_image_volumes(const char *image_config, char * const *binds, char * const *tmpfs, char ***ret) {
+        _cleanup_(json_object_putp) json_object *root = json_tokener_parse(strempty(image_config));
+        _cleanup_(strv_freep) char **l = NULL;
+        json_object *config, *volumes;
+
+        if (!root || !json_object_object_get_ex(root, "config", &config) ||
+            !json_object_object_get_ex(config, "Volumes", &volumes) || !json_object_is_type(volumes, json_type_object)) {
+                *ret = NULL;
+                return 0;
+        }
+        json_object_object_foreach(volumes, path, v) {
+                (void) v;
+                /* docker skips what the user mounted there, and paths it cannot mount */
+                if (path[0] != '/' || streq(path, "/") || destination_taken(binds, tmpfs, path))
+                        continue;
+                if (strv_extend(&l, path) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
 static const char *mount_point_string(json_object *v, const char *key) {
         json_object *x;
 

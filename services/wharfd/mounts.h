@@ -25,6 +25,10 @@ json_object *mounts_inspect_json(char * const *binds);
  * "RW", ...) plus wharf's "Anonymous" and "NoCopy". A new reference. */
 int mounts_volume_requests(char * const *binds, json_object **ret);
 
+/* The image's VOLUME paths (config.Volumes) that no -v or --tmpfs takes:
+ * each gets an anonymous volume, as docker's create does. */
+int mounts_image_volumes(const char *image_config, char * const *binds, char * const *tmpfs, char ***ret);
+
 /* A bind mount of each volume's Source on its Destination. */
 void mounts_spec_add_volumes(json_object *spec, json_object *mount_points);
 

@@ -192,3 +192,23 @@ keepme"
         wrun volume rm durable
         assert_status 0
 }
+
+@test "an image's VOLUME gets an anonymous volume filled from the image, unless -v takes the path" {
+        wrun run --name vb "$REGISTRY/library/volbox" cat /etc/passwd
+        assert_status 0
+        assert_output_matches '^root:'
+        local name
+        name=$(wharf inspect -f '{{range .Mounts}}{{.Name}} {{.Destination}}{{end}}' vb)
+        [[ $name =~ ^[0-9a-f]{64}\ /etc$ ]] || { echo "Mounts: $name"; false; }
+        [ -f "$(VOLS)/${name% *}/_data/passwd" ]
+        wrun rm -v vb
+        assert_status 0
+        [ -z "$(vol_names)" ] || { echo "left: $(vol_names)"; false; }
+        # a named volume on the same path replaces it
+        wrun run --rm -v mine:/etc "$REGISTRY/library/volbox" true
+        assert_status 0
+        [ "$(vol_names)" = "mine " ] || { echo "volumes: $(vol_names)"; false; }
+        wrun volume rm mine
+        assert_status 0
+        assert_no_leaks
+}
