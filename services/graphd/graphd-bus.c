@@ -545,6 +545,10 @@ const sd_bus_vtable graph_vtable[] = {
                                  "s", SD_BUS_PARAM(name),
                                  NULL,,
                                  method_remove_volume, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PopulateVolume",
+                                 "sss", SD_BUS_PARAM(name) SD_BUS_PARAM(container_id) SD_BUS_PARAM(path),
+                                 NULL,,
+                                 method_populate_volume, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_PROPERTY("Version", "s", bus_property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("MaxLayers", "u", property_get_max_layers, 0, 0),
         SD_BUS_VTABLE_END

@@ -14,6 +14,7 @@
 #include "manager.h"
 #include "store-sync.h"
 #include "syncer.h"
+#include "volume-bus.h"
 #include "volume-store.h"
 
 struct Remover {
@@ -172,6 +173,7 @@ Manager *manager_free(Manager *m) {
         while (m->ingests)
                 ingest_free(m->ingests);
         syncer_finish(m);
+        volume_populates_finish(m);
         /* let removals in flight finish: PID 1 might never reap them */
         while (m->removers) {
                 (void) waitpid(m->removers->pid, NULL, 0);

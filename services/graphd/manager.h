@@ -19,6 +19,7 @@
 
 typedef struct Ingest Ingest;
 typedef struct Remover Remover;
+typedef struct Populate Populate;
 
 typedef struct Manager {
         sd_event *event;
@@ -31,6 +32,7 @@ typedef struct Manager {
         uint32_t last_ingest_id;
 
         Remover *removers;        /* children removing discarded trees */
+        Populate *populates;      /* children copying image content into volumes */
 
         /* the deferred sync (syncer.h) */
         char **sync_pending;      /* markers no sync has covered yet */

@@ -296,3 +296,17 @@ int rootfs_release(Graph *g, const char *cid, bool remove, sd_bus_error *error) 
         }
         return 0;
 }
+
+int rootfs_mounted_path(Graph *g, const char *cid, char **ret) {
+        _cleanup_(freep) char *target = NULL;
+
+        if (!id_is_valid(cid))
+                return -EINVAL;
+        target = path_join(g->mounts, cid);
+        if (!target)
+                return -ENOMEM;
+        if (!is_mounted(target, g->mounts))
+                return -ENOENT;
+        *ret = TAKE_PTR(target);
+        return 0;
+}

@@ -29,3 +29,7 @@ int container_refs_load(Graph *g, ContainerRef **ret, size_t *ret_n);
 int rootfs_create(Graph *g, const char *container_id, const char *image_id, unsigned flags,
                   char **ret_path, sd_bus_error *error);
 int rootfs_release(Graph *g, const char *container_id, bool remove, sd_bus_error *error);
+
+/* RUN/graph/mounts/<cid> when that rootfs is mounted: -EINVAL for an
+ * invalid id, -ENOENT when not mounted. */
+int rootfs_mounted_path(Graph *g, const char *container_id, char **ret);

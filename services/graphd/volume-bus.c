@@ -1,10 +1,31 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
 #include "bus-errors.h"
 #include "log.h"
 #include "macro.h"
 #include "manager.h"
+#include "rootfs.h"
 #include "volume-bus.h"
+#include "volume-copy.h"
 #include "volume-store.h"
+
+/* the child's one-line reason, in memory shared with it (graphd's helper
+ * children keep no fd of ours to write it to) */
+#define POPULATE_ERROR_MAX 1024U
+
+struct Populate {
+        Manager *manager;
+        Populate *next;
+        char *volume;
+        pid_t pid;
+        sd_event_source *source;
+        char *err;
+        sd_bus_message **callers;
+        size_t n_callers;
+};
 
 /* docker's wording, so the CLI can pass it on as it is */
 static int no_such_volume(sd_bus_error *error, const char *name) {
@@ -106,4 +127,139 @@ int method_remove_volume(sd_bus_message *msg, void *userdata, sd_bus_error *erro
                 return volume_fail(r, error, "Removing the volume");
         log_info("Volume %s removed.", name);
         return sd_bus_reply_method_return(msg, NULL);
+}
+
+static Populate *populate_free(Populate *p) {
+        if (!p)
+                return NULL;
+        for (Populate **i = &p->manager->populates; *i; i = &(*i)->next)
+                if (*i == p) {
+                        *i = p->next;
+                        break;
+                }
+        sd_event_source_disable_unref(p->source);
+        for (size_t i = 0; i < p->n_callers; i++)
+                sd_bus_message_unref(p->callers[i]);
+        free(p->callers);
+        if (p->err)
+                (void) munmap(p->err, POPULATE_ERROR_MAX);
+        free(p->volume);
+        free(p);
+        return NULL;
+}
+
+static int populate_add_caller(Populate *p, sd_bus_message *msg) {
+        sd_bus_message **l = realloc(p->callers, (p->n_callers + 1) * sizeof *l);
+
+        if (!l)
+                return -ENOMEM;
+        p->callers = l;
+        p->callers[p->n_callers++] = sd_bus_message_ref(msg);
+        return 0;
+}
+
+static void populate_done(Populate *p, bool ok) {
+        if (!ok) {
+                /* the child may have been killed before it said why */
+                p->err[POPULATE_ERROR_MAX - 1] = 0;
+                if (isempty(p->err))
+                        snprintf(p->err, POPULATE_ERROR_MAX, "the copy was interrupted");
+                log_warning("Populating volume %s failed: %s", p->volume, p->err);
+        }
+        for (size_t i = 0; i < p->n_callers; i++) {
+                int r = ok ? sd_bus_reply_method_return(p->callers[i], NULL)
+                           : sd_bus_reply_method_errorf(p->callers[i], WHARF_ERROR_BACKEND_FAILED,
+                                                        "populate %s: %s", p->volume, p->err);
+                if (r < 0)
+                        log_debug_errno(r, "Failed to reply to PopulateVolume, ignoring: %m");
+        }
+        populate_free(p);
+}
+
+static int populate_on_exit(sd_event_source *s, const siginfo_t *si, void *userdata) {
+        Populate *p = userdata;
+
+        populate_done(p, si->si_code == CLD_EXITED && si->si_status == 0);
+        return 0;
+}
+
+int method_populate_volume(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(freep) char *data = NULL, *rootfs = NULL;
+        Manager *m = userdata;
+        const char *name, *cid, *path;
+        Populate *p;
+        pid_t pid;
+        int r;
+
+        r = sd_bus_message_read(msg, "sss", &name, &cid, &path);
+        if (r < 0)
+                return r;
+        if (path[0] != '/')
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "path is not absolute: %s", path);
+        r = volume_data_path(m->graph, name, &data);
+        if (r == -ENOENT)
+                return no_such_volume(error, name);
+        if (r < 0)
+                return volume_fail(r, error, "Populating the volume");
+        r = rootfs_mounted_path(m->graph, cid, &rootfs);
+        if (r == -EINVAL)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "invalid container id: %s", cid);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, WHARF_ERROR_NO_SUCH_CONTAINER,
+                                         "container %s has no mounted rootfs", cid);
+        if (r < 0)
+                return volume_fail(r, error, "Populating the volume");
+
+        /* two copies into one empty volume would collide: share the first */
+        for (p = m->populates; p; p = p->next)
+                if (streq(p->volume, name)) {
+                        r = populate_add_caller(p, msg);
+                        return r < 0 ? volume_fail(r, error, "Populating the volume") : 1;
+                }
+
+        p = calloc(1, sizeof *p);
+        if (!p)
+                return volume_fail(-ENOMEM, error, "Populating the volume");
+        p->manager = m;
+        p->next = m->populates;
+        m->populates = p;
+        p->volume = strdup(name);
+        p->err = mmap(NULL, POPULATE_ERROR_MAX, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (p->err == MAP_FAILED) {
+                p->err = NULL;
+                r = -errno;
+        } else
+                r = p->volume ? populate_add_caller(p, msg) : -ENOMEM;
+        if (r < 0) {
+                populate_free(p);
+                return volume_fail(r, error, "Populating the volume");
+        }
+
+        pid = manager_fork_helper();
+        if (pid < 0) {
+                r = -errno;
+                populate_free(p);
+                return volume_fail(r, error, "Forking the copy-up");
+        }
+        if (pid == 0)
+                _exit(volume_copy_up(rootfs, path, data, p->err, POPULATE_ERROR_MAX) < 0 ? EXIT_FAILURE
+                                                                                          : EXIT_SUCCESS);
+        p->pid = pid;
+        log_debug("Populating volume %s from %s of %s.", name, path, cid);
+        r = sd_event_add_child(m->event, &p->source, pid, WEXITED, populate_on_exit, p);
+        if (r < 0) {
+                int status = 0;
+
+                /* no watch: wait here, the copy's cost on the loop once */
+                populate_done(p, waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+                                         WEXITSTATUS(status) == 0);
+        }
+        return 1;
+}
+
+void volume_populates_finish(Manager *m) {
+        while (m->populates) {
+                (void) waitpid(m->populates->pid, NULL, 0);
+                populate_free(m->populates);
+        }
 }
