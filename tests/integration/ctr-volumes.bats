@@ -132,7 +132,7 @@ $anon"
         wrun run --name anon1 -v /data "$(BB)" sh -c 'echo a > /data/f'
         assert_status 0
         local name
-        name=$(wharf inspect -f '{{range .Mounts}}{{.Name}}{{end}}' anon1)
+        name=$(wharf inspect -f '{{json .Mounts}}' anon1 | jq -r '.[].Name')
         [[ $name =~ ^[0-9a-f]{64}$ ]] || { echo "anonymous volume name: $name"; false; }
         [ "$(cat "$(VOLS)/$name/_data/f")" = a ]
         wrun rm -v anon1
@@ -198,7 +198,7 @@ keepme"
         assert_status 0
         assert_output_matches '^root:'
         local name
-        name=$(wharf inspect -f '{{range .Mounts}}{{.Name}} {{.Destination}}{{end}}' vb)
+        name=$(wharf inspect -f '{{json .Mounts}}' vb | jq -r '.[] | "\(.Name) \(.Destination)"')
         [[ $name =~ ^[0-9a-f]{64}\ /etc$ ]] || { echo "Mounts: $name"; false; }
         [ -f "$(VOLS)/${name% *}/_data/passwd" ]
         wrun rm -v vb
