@@ -214,10 +214,12 @@ static void test_mounts(void **state) {
         char *ok_binds[] = { (char *) "/tmp:/a", (char *) "/tmp:/b:ro,rshared,z", NULL };
         char *ok_tmpfs[] = { (char *) "/c:size=1m,mode=1777", NULL };
         struct { char *bind, *tmpfs; const char *error; } bad[] = {
-                { "vol:/a", NULL, "named volumes are not supported" },
+                { "vol:a", NULL, "destination must be an absolute path" },
                 { "/tmp:a", NULL, "destination must be an absolute path" },
                 { "/tmp:/", NULL, "destination can't be '/'" },
-                { "/tmp", NULL, "invalid volume specification" },
+                { ":/a", NULL, "invalid volume specification" },
+                { "vol:/a:rx", NULL, "invalid mode: rx" },
+                { "vol:/a", "/a", "Duplicate mount point: /a" },
                 { "/tmp:/a:rx", NULL, "invalid mode: rx" },
                 { "/tmp:/a", "/a", "Duplicate mount point: /a" },
                 { NULL, "rel", "invalid tmpfs mount" },
@@ -250,6 +252,57 @@ static void test_mounts(void **state) {
                             "{\"Type\":\"bind\",\"Source\":\"/tmp\",\"Destination\":\"/b\",\"Mode\":\"ro,rshared,z\","
                             "\"RW\":false,\"Propagation\":\"rshared\"}");
         json_object_put(v);
+}
+
+/* -v NAME:PATH and -v PATH are volumes: requests for graphd, not binds;
+ * the spec gets them as binds of their Source once graphd named them. */
+static void test_volume_mounts(void **state) {
+        char *binds[] = { (char *) "vol:/v:ro", (char *) "/anon", (char *) "/tmp:/h", (char *) "/quiet:nocopy", NULL };
+        json_object *req = NULL, *spec = json_object_new_object(), *mounts, *m, *v;
+        _cleanup_(freep) char *e = NULL;
+
+        assert_int_equal(mounts_check(binds, NULL, &e), 0);
+        assert_int_equal(mounts_volume_requests(binds, &req), 0);
+        assert_string_equal(json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+                            "[{\"Type\":\"volume\",\"Name\":\"vol\",\"Source\":\"\",\"Destination\":\"/v\","
+                            "\"Driver\":\"local\",\"Mode\":\"ro\",\"RW\":false,\"Propagation\":\"\","
+                            "\"Anonymous\":false,\"NoCopy\":false},"
+                            "{\"Type\":\"volume\",\"Name\":\"\",\"Source\":\"\",\"Destination\":\"/anon\","
+                            "\"Driver\":\"local\",\"Mode\":\"z\",\"RW\":true,\"Propagation\":\"\","
+                            "\"Anonymous\":true,\"NoCopy\":false},"
+                            "{\"Type\":\"volume\",\"Name\":\"\",\"Source\":\"\",\"Destination\":\"/quiet\","
+                            "\"Driver\":\"local\",\"Mode\":\"nocopy\",\"RW\":true,\"Propagation\":\"\","
+                            "\"Anonymous\":true,\"NoCopy\":true}]");
+        /* only the host path is a bind */
+        assert_int_equal(mounts_spec_add(spec, binds, NULL, &e), 0);
+        assert_true(json_object_object_get_ex(spec, "mounts", &mounts));
+        assert_int_equal(json_object_array_length(mounts), 1);
+        /* a volume without a Source (not made yet) is no mount */
+        json_object_object_add(json_object_array_get_idx(req, 0), "Source", json_object_new_string("/vols/vol/_data"));
+        mounts_spec_add_volumes(spec, req);
+        assert_int_equal(json_object_array_length(mounts), 2);
+        m = json_object_array_get_idx(mounts, 1);
+        assert_true(json_object_object_get_ex(m, "source", &v));
+        assert_string_equal(json_object_get_string(v), "/vols/vol/_data");
+        assert_true(json_object_object_get_ex(m, "options", &v));
+        assert_string_equal(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN), "[\"rbind\",\"rprivate\",\"ro\"]");
+        json_object_put(spec);
+        json_object_put(req);
+}
+
+/* the image's VOLUME paths, less what -v or --tmpfs mount there */
+static void test_image_volumes(void **state) {
+        const char *config = "{\"config\":{\"Volumes\":{\"/data\":{},\"/taken\":{},\"/t\":{},\"rel\":{}}}}";
+        char *binds[] = { (char *) "x:/taken", NULL }, *tmpfs[] = { (char *) "/t:size=1m", NULL };
+        char **l = NULL;
+
+        assert_int_equal(mounts_image_volumes(config, binds, tmpfs, &l), 0);
+        assert_non_null(l);
+        assert_string_equal(l[0], "/data");
+        assert_null(l[1]);
+        strv_free(l);
+        assert_int_equal(mounts_image_volumes("{\"config\":{}}", NULL, NULL, &l), 0);
+        assert_null(l);
 }
 
 static json_object *build(const HostConfig *h, uint32_t uid, char **error) {
@@ -399,6 +452,8 @@ int main(void) {
                 cmocka_unit_test(test_check_normalizes_and_refuses),
                 cmocka_unit_test(test_json_round_trip),
                 cmocka_unit_test(test_mounts),
+                cmocka_unit_test(test_volume_mounts),
+                cmocka_unit_test(test_image_volumes),
                 cmocka_unit_test(test_spec_host),
                 cmocka_unit_test(test_seccomp_from_docker),
                 cmocka_unit_test(test_exec_process),
