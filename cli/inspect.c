@@ -70,7 +70,8 @@ static int inspect_one(Engine *e, const char *method, const char *ref, json_obje
                                "s", ref);
         if (r < 0) {
                 if (sd_bus_error_has_names(&error, WHARF_ERROR_NO_SUCH_CONTAINER, WHARF_ERROR_NO_SUCH_IMAGE,
-                                           WHARF_ERROR_NO_SUCH_NETWORK, SD_BUS_ERROR_UNKNOWN_METHOD,
+                                           WHARF_ERROR_NO_SUCH_NETWORK, WHARF_ERROR_NO_SUCH_VOLUME,
+                                           SD_BUS_ERROR_UNKNOWN_METHOD,
                                            WHARF_ERROR_INVALID_REFERENCE))
                         return -ENOENT;
                 engine_print_error(&error, r, NULL, false);
@@ -173,7 +174,8 @@ int cmd_inspect(int argc, char *argv[]) {
                 usage_error("inspect", "'wharf inspect' requires at least 1 argument.");
                 return 1;
         }
-        if (type && !streq(type, "container") && !streq(type, "image") && !streq(type, "network")) {
+        if (type && !streq(type, "container") && !streq(type, "image") && !streq(type, "network") &&
+            !streq(type, "volume")) {
                 fprintf(stderr, "\"%s\" is not a valid value for --type\n", type);
                 return 1;
         }
@@ -192,7 +194,7 @@ int cmd_inspect(int argc, char *argv[]) {
         for (int i = optind; i < argc; i++) {
                 json_object *o = NULL;
 
-                /* docker's order without --type: container, image, network */
+                /* docker's order without --type: container, image, network, volume */
                 r = -ENOENT;
                 if (!type || streq(type, "container"))
                         r = inspect_one(e, "InspectContainer", argv[i], &o);
@@ -200,6 +202,8 @@ int cmd_inspect(int argc, char *argv[]) {
                         r = inspect_one(e, "InspectImage", argv[i], &o);
                 if (r == -ENOENT && (!type || streq(type, "network")))
                         r = inspect_one(e, "InspectNetwork", argv[i], &o);
+                if (r == -ENOENT && (!type || streq(type, "volume")))
+                        r = inspect_one(e, "InspectVolume", argv[i], &o);
                 if (r == -EHOSTDOWN)
                         return 1;
                 if (r == -ENOENT) {

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "fs-util.h"
+#include "mount-option.h"
 #include "run-flags.h"
 #include "units.h"
 
@@ -29,6 +30,7 @@ void run_flags_done(RunFlags *f) {
         free(f->detach_keys);
         strv_free(f->volumes);
         strv_free(f->tmpfs);
+        json_object_put(f->mounts);
         *f = (RunFlags) {};
 }
 
@@ -188,6 +190,23 @@ int run_flags_parse(RunFlags *f, int c, const char *arg, const char *command) {
                 return strv_extend(&f->volumes, arg);
         case RUN_FLAG_TMPFS:
                 return strv_extend(&f->tmpfs, arg);
+        case RUN_FLAG_MOUNT: {
+                _cleanup_(freep) char *error = NULL;
+                json_object *m = NULL;
+
+                r = mount_option_parse(arg, &m, &error);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return INVALID("--mount", "%s", strempty(error));
+                if (!f->mounts)
+                        f->mounts = json_object_new_array();
+                if (!f->mounts || json_object_array_add(f->mounts, m) < 0) {
+                        json_object_put(m);
+                        return -ENOMEM;
+                }
+                return 0;
+        }
         case RUN_FLAG_CAP_DROP:
                 return strv_extend(&f->cap_drop, arg);
         case RUN_FLAG_PRIVILEGED:
@@ -429,6 +448,9 @@ int run_flags_append(sd_bus_message *m, const RunFlags *f) {
                 return r;
         if (f->tmpfs && (r = append_strv(m, "Tmpfs", f->tmpfs)) < 0)
                 return r;
+        if (f->mounts)
+                APPEND("Mounts", "s", json_object_to_json_string_ext(f->mounts, JSON_C_TO_STRING_PLAIN |
+                                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
 #undef APPEND
         return 0;
 }
@@ -455,6 +477,7 @@ const char run_flags_help[] =
         "      --security-opt list    Security Options\n"
         "      --stop-signal string   Signal to stop the container\n"
         "      --stop-timeout int     Timeout (in seconds) to stop a container\n"
+        "      --mount mount          Attach a filesystem mount to the container\n"
         "      --tmpfs list           Mount a tmpfs directory\n"
         "      --ulimit ulimit        Ulimit options (default [])\n"
         "  -v, --volume list          Bind mount a volume (NAME:CONTAINER[:ro], HOST:CONTAINER, CONTAINER)\n";

@@ -43,6 +43,7 @@ typedef struct RunFlags {
         char *detach_keys;
         char **volumes;          /* -v HOST:CONTAINER[:MODE] (absolute host paths) */
         char **tmpfs;            /* --tmpfs CONTAINER[:OPTIONS] */
+        void *mounts;            /* --mount: a json_object array, HostConfig.Mounts */
 } RunFlags;
 
 enum {
@@ -70,6 +71,7 @@ enum {
         RUN_FLAG_DETACH_KEYS,
         RUN_FLAG_VOLUME,
         RUN_FLAG_TMPFS,
+        RUN_FLAG_MOUNT,
 };
 
 /* getopt_long entries, for the options table of run/create */
@@ -97,7 +99,8 @@ enum {
         { "runtime",        required_argument, NULL, RUN_FLAG_RUNTIME      },                  \
         { "detach-keys",    required_argument, NULL, RUN_FLAG_DETACH_KEYS  },                  \
         { "volume",         required_argument, NULL, RUN_FLAG_VOLUME       },                  \
-        { "tmpfs",          required_argument, NULL, RUN_FLAG_TMPFS        }
+        { "tmpfs",          required_argument, NULL, RUN_FLAG_TMPFS        },                  \
+        { "mount",          required_argument, NULL, RUN_FLAG_MOUNT        }
 
 /* short options of these flags, for getopt's optstring */
 #define RUN_FLAGS_SHORT "m:c:l:v:"

@@ -238,16 +238,16 @@ static void create_on_volumes(int r, const char *message, void *userdata) {
  * makes them before the container is stored, as docker's create does. */
 static int create_volumes(CreateJob *cj, Container *c) {
         _cleanup_(json_object_putp) json_object *mount_points = NULL;
-        _cleanup_(strv_freep) char **image_volumes = NULL, **binds = NULL;
+        _cleanup_(strv_freep) char **image_volumes = NULL, **binds = NULL, **tmpfs = NULL;
         int r;
 
-        /* the image's VOLUME paths are anonymous volumes, unless mounted over */
-        r = mounts_image_volumes(cj->image_config, c->host.binds, c->host.tmpfs, &image_volumes);
+        r = host_config_mounts(&c->host, &binds, &tmpfs);
         if (r < 0)
                 return r;
-        binds = strv_copy(c->host.binds);
-        if (!binds && c->host.binds)
-                return -ENOMEM;
+        /* the image's VOLUME paths are anonymous volumes, unless mounted over */
+        r = mounts_image_volumes(cj->image_config, binds, tmpfs, &image_volumes);
+        if (r < 0)
+                return r;
         STRV_FOREACH(p, image_volumes)
                 if (strv_extend(&binds, *p) < 0)
                         return -ENOMEM;

@@ -28,6 +28,7 @@ void host_config_done(HostConfig *h) {
         free(h->runtime);
         strv_free(h->binds);
         strv_free(h->tmpfs);
+        free(h->mounts);
         *h = (HostConfig) {};
 }
 
@@ -293,6 +294,8 @@ int host_config_read_option(sd_bus_message *m, const char *key, HostConfig *h, s
                 r = read_strv(m, key, &h->binds, error);
         else if (streq(key, "Tmpfs"))
                 r = read_strv(m, key, &h->tmpfs, error);
+        else if (streq(key, "Mounts"))
+                r = read_string(m, key, &h->mounts, error);
         else
                 return 0;
         return r < 0 ? r : 1;
@@ -465,9 +468,18 @@ int host_config_check(HostConfig *h, bool auto_remove, long ncpu, char **ret_err
         r = caps_normalize(h->cap_drop, "CapDrop", ret_error);
         if (r < 0)
                 return r;
-        r = mounts_check(h->binds, h->tmpfs, ret_error);
-        if (r < 0)
-                return r;
+        {
+                _cleanup_(strv_freep) char **binds = strv_copy(h->binds), **tmpfs = strv_copy(h->tmpfs);
+
+                if ((h->binds && !binds) || (h->tmpfs && !tmpfs))
+                        return -ENOMEM;
+                r = mounts_expand(h->mounts, true, &binds, &tmpfs, ret_error);
+                if (r < 0)
+                        return r;
+                r = mounts_check(binds, tmpfs, ret_error);
+                if (r < 0)
+                        return r;
+        }
 
         if (h->memory < 0)
                 h->memory = 0;
@@ -619,6 +631,12 @@ int host_config_to_json(const HostConfig *h, json_object *config, json_object *h
         json_object_object_add(host, "Privileged", json_object_new_boolean(h->privileged));
         json_object_object_add(host, "SecurityOpt", h->security_opt ? strv_json(h->security_opt) : NULL);
         json_object_object_add(host, "Binds", h->binds ? strv_json(h->binds) : NULL);
+        if (!isempty(h->mounts)) {
+                json_object *mounts = json_tokener_parse(h->mounts);
+                if (!mounts)
+                        return -EINVAL;
+                json_object_object_add(host, "Mounts", mounts);
+        }
         if (h->tmpfs) {
                 /* docker's shape: a map of destination to options */
                 json_object *t = json_object_new_object();
@@ -748,6 +766,12 @@ int host_config_from_json(json_object *config, json_object *host, HostConfig *re
                 return r;
         if (isempty(h.cpuset_cpus))
                 h.cpuset_cpus = (free(h.cpuset_cpus), NULL);
+        a = member(host, "Mounts", json_type_array);
+        if (a) {
+                h.mounts = strdup(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+                if (!h.mounts)
+                        return -ENOMEM;
+        }
         a = member(host, "Tmpfs", json_type_object);
         if (a) {
                 json_object_object_foreach(a, dst, opts) {
@@ -789,5 +813,21 @@ int host_config_from_json(json_object *config, json_object *host, HostConfig *re
 
         *ret = h;
         h = (HostConfig) {};
+        return 0;
+}
+
+int host_config_mounts(const HostConfig *h, char ***ret_binds, char ***ret_tmpfs) {
+        _cleanup_(strv_freep) char **binds = strv_copy(h->binds), **tmpfs = strv_copy(h->tmpfs);
+        _cleanup_(freep) char *error = NULL;
+        int r;
+
+        if ((h->binds && !binds) || (h->tmpfs && !tmpfs))
+                return -ENOMEM;
+        /* checked at create: a failure now is only ENOMEM */
+        r = mounts_expand(h->mounts, false, &binds, &tmpfs, &error);
+        if (r < 0)
+                return r;
+        *ret_binds = TAKE_PTR(binds);
+        *ret_tmpfs = TAKE_PTR(tmpfs);
         return 0;
 }

@@ -48,6 +48,7 @@ typedef struct HostConfig {
         char *runtime;           /* "wharf" (default) or "runc" */
         char **binds;            /* -v HOST:CONTAINER[:MODE] (mounts.h) */
         char **tmpfs;            /* --tmpfs CONTAINER[:OPTIONS] */
+        char *mounts;            /* --mount: docker's HostConfig.Mounts, JSON text (mounts.h) */
 } HostConfig;
 
 void host_config_done(HostConfig *h);
@@ -60,6 +61,10 @@ int host_config_read_option(sd_bus_message *m, const char *key, HostConfig *h, s
  * Memory when only Memory is given). ncpu: CPUs online, for --cpus.
  * -EINVAL with *ret_error (malloc'd) in docker's words. */
 int host_config_check(HostConfig *h, bool auto_remove, long ncpu, char **ret_error);
+
+/* The -v and --tmpfs entries in force: Binds and Tmpfs, then what Mounts
+ * means in their terms (mounts_expand()). */
+int host_config_mounts(const HostConfig *h, char ***ret_binds, char ***ret_tmpfs);
 
 /* Adds the fields to container.json's Config and HostConfig objects. */
 int host_config_to_json(const HostConfig *h, json_object *config, json_object *host);

@@ -169,14 +169,10 @@ void *container_inspect(const Container *c) {
 
         /* the binds, from HostConfig (-v) */
         {
-                json_object *hc, *b;
-                _cleanup_(strv_freep) char **binds = NULL;
+                _cleanup_(strv_freep) char **binds = NULL, **tmpfs = NULL;
 
-                if (json_object_object_get_ex(record, "HostConfig", &hc) &&
-                    json_object_object_get_ex(hc, "Binds", &b) && json_object_is_type(b, json_type_array))
-                        for (size_t i = 0; i < json_object_array_length(b); i++)
-                                if (strv_extend(&binds, json_object_get_string(json_object_array_get_idx(b, i))) < 0)
-                                        break;
+                /* -v and --mount */
+                (void) host_config_mounts(&c->host, &binds, &tmpfs);
                 json_object *mounts = mounts_inspect_json(binds), *mp;
 
                 /* and the volumes (volume.h), kept in the record's MountPoints */

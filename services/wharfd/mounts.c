@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -384,4 +385,103 @@ void mounts_inspect_add_volumes(json_object *mounts, json_object *mount_points) 
                 json_object_object_del(m, "NoCopy");
                 json_object_array_add(mounts, m);
         }
+}
+
+static const char *api_string(json_object *o, const char *key) {
+        json_object *v;
+
+        return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ?
+                json_object_get_string(v) : "";
+}
+
+static json_object *api_member(json_object *o, const char *key, const char *sub) {
+        json_object *v, *w;
+
+        if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_object) ||
+            !json_object_object_get_ex(v, sub, &w))
+                return NULL;
+        return w;
+}
+
+/* One HostConfig.Mounts entry as the -v or --tmpfs text it means. */
+static int mount_expand_one(json_object *m, bool check_sources, char ***binds, char ***tmpfs, char **ret_error) {
+        const char *type = api_string(m, "Type"), *src = api_string(m, "Source"), *dst = api_string(m, "Target");
+        json_object *ro = NULL, *x;
+        _cleanup_(freep) char *text = NULL;
+        bool readonly;
+        int r;
+
+        (void) json_object_object_get_ex(m, "ReadOnly", &ro);
+        readonly = ro && json_object_get_boolean(ro);
+        if (isempty(type))
+                type = "volume";
+        if (isempty(dst))
+                return error_message(ret_error, "invalid mount config for type \"%s\": field Target must not be empty", type);
+        if (streq(type, "bind")) {
+                const char *propagation = (x = api_member(m, "BindOptions", "Propagation")) ? json_object_get_string(x) : "";
+                struct stat st;
+
+                if (isempty(src))
+                        return error_message(ret_error, "invalid mount config for type \"bind\": field Source must not be empty");
+                if (src[0] != '/')
+                        return error_message(ret_error, "invalid mount config for type \"bind\": invalid mount path: '%s' mount path must be absolute", src);
+                /* unlike -v, --mount makes no missing host path */
+                if (check_sources && stat(src, &st) < 0)
+                        return error_message(ret_error, "invalid mount config for type \"bind\": bind source path does not exist: %s", src);
+                r = asprintf(&text, "%s:%s%s%s%s%s", src, dst, readonly || !isempty(propagation) ? ":" : "",
+                             readonly ? "ro" : "", readonly && !isempty(propagation) ? "," : "", strempty(propagation));
+                if (r < 0)
+                        return -ENOMEM;
+                return strv_extend(binds, text);
+        }
+        if (streq(type, "volume")) {
+                bool nocopy = (x = api_member(m, "VolumeOptions", "NoCopy")) && json_object_get_boolean(x);
+
+                r = asprintf(&text, "%s%s%s%s%s%s%s", src, isempty(src) ? "" : ":", dst, readonly || nocopy ? ":" : "",
+                             readonly ? "ro" : "", readonly && nocopy ? "," : "", nocopy ? "nocopy" : "");
+                if (r < 0)
+                        return -ENOMEM;
+                return strv_extend(binds, text);
+        }
+        if (streq(type, "tmpfs")) {
+                json_object *size = api_member(m, "TmpfsOptions", "SizeBytes"), *mode = api_member(m, "TmpfsOptions", "Mode");
+                char opts[96] = "";
+
+                if (!isempty(src))
+                        return error_message(ret_error, "invalid mount config for type \"tmpfs\": field Source must not be specified");
+                if (size && json_object_get_int64(size) > 0)
+                        snprintf(opts + strlen(opts), sizeof opts - strlen(opts), "size=%" PRIi64,
+                                 (int64_t) json_object_get_int64(size));
+                if (mode && json_object_get_int64(mode) > 0)
+                        snprintf(opts + strlen(opts), sizeof opts - strlen(opts), "%smode=%" PRIo64,
+                                 opts[0] ? "," : "", (uint64_t) json_object_get_int64(mode));
+                if (readonly)
+                        snprintf(opts + strlen(opts), sizeof opts - strlen(opts), "%sro", opts[0] ? "," : "");
+                r = asprintf(&text, "%s%s%s", dst, opts[0] ? ":" : "", opts);
+                if (r < 0)
+                        return -ENOMEM;
+                return strv_extend(tmpfs, text);
+        }
+        return error_message(ret_error, "invalid mount config for type \"%s\": mount type unknown", type);
+}
+
+int mounts_expand(const char *mounts_json, bool check_sources, char ***binds, char ***tmpfs, char **ret_error) {
+        _cleanup_(json_object_putp) json_object *a = NULL;
+        int r;
+
+        if (isempty(mounts_json))
+                return 0;
+        a = json_tokener_parse(mounts_json);
+        if (!a || !json_object_is_type(a, json_type_array))
+                return error_message(ret_error, "invalid Mounts: not a JSON array");
+        for (size_t i = 0; i < json_object_array_length(a); i++) {
+                json_object *m = json_object_array_get_idx(a, i);
+
+                if (!json_object_is_type(m, json_type_object))
+                        return error_message(ret_error, "invalid Mounts: an entry is not an object");
+                r = mount_expand_one(m, check_sources, binds, tmpfs, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }

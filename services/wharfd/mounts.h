@@ -34,3 +34,10 @@ void mounts_spec_add_volumes(json_object *spec, json_object *mount_points);
 
 /* inspect's Mounts entries for the volumes, without wharf's own keys. */
 void mounts_inspect_add_volumes(json_object *mounts, json_object *mount_points);
+
+/* docker's HostConfig.Mounts (--mount: JSON array of {Type, Source, Target,
+ * ReadOnly, BindOptions.Propagation, VolumeOptions.NoCopy,
+ * TmpfsOptions.SizeBytes/Mode}) appended to binds and tmpfs as the -v and
+ * --tmpfs entries they mean. check_sources: a bind's host path must exist
+ * (at create; --mount makes none, unlike -v). */
+int mounts_expand(const char *mounts_json, bool check_sources, char ***binds, char ***tmpfs, char **ret_error);

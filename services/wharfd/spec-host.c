@@ -385,9 +385,16 @@ int spec_apply_host_config(json_object *spec, const SpecHostInput *in, char **re
                 }
         }
 
-        r = mounts_spec_add(spec, h->binds, h->tmpfs, ret_error);
-        if (r < 0)
-                return r;
+        {
+                _cleanup_(strv_freep) char **binds = NULL, **tmpfs = NULL;
+
+                r = host_config_mounts(h, &binds, &tmpfs);
+                if (r < 0)
+                        return r;
+                r = mounts_spec_add(spec, binds, tmpfs, ret_error);
+                if (r < 0)
+                        return r;
+        }
         mounts_spec_add_volumes(spec, in->volumes);
         r = annotations_add(spec, in);
         if (r < 0)

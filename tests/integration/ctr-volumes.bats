@@ -45,6 +45,14 @@ vol_names() { wharf volume ls -q </dev/null | tr '\n' ' '; }
         run jq -r '.[0] | "\(.Name) \(.Driver) \(.Scope) \(.Mountpoint) \(.Labels.team)/\(.Labels.tier) \(.CreatedAt | test("Z$"))"' <<<"$output"
         assert_output "data1 local local $(VOLS)/data1/_data a/ true"
 
+        # top-level inspect finds volumes too
+        wrun inspect -f '{{.Name}} {{.Driver}}' data1
+        assert_output "data1 local"
+        wrun inspect --type volume -f '{{.Mountpoint}}' data1
+        assert_output "$(VOLS)/data1/_data"
+        wrun -1 inspect --type volume nope
+        assert_stderr_matches 'No such volume: nope'
+
         wrun volume ls -f label=team=a --format '{{.Name}} {{.Driver}} {{.Labels}}'
         assert_status 0
         assert_output "data1 local team=a,tier="
@@ -210,5 +218,51 @@ keepme"
         [ "$(vol_names)" = "mine " ] || { echo "volumes: $(vol_names)"; false; }
         wrun volume rm mine
         assert_status 0
+        assert_no_leaks
+}
+
+@test "--mount type=volume|bind|tmpfs: the same mounts as -v and --tmpfs, docker's errors; inspect's HostConfig.Mounts" {
+        local host=$WHARF_TMP/mnt-host
+        rm -rf "$host"; mkdir -p "$host"; echo from-host > "$host/in"
+        wrun run --rm --mount type=volume,source=mvol,target=/data "$(BB)" sh -c 'echo v > /data/f'
+        assert_status 0
+        [ "$(cat "$(VOLS)/mvol/_data/f")" = v ]
+        wrun run --rm --mount "type=bind,src=$host,dst=/h,readonly" "$(BB)" sh -c 'cat /h/in; echo x > /h/out'
+        assert_failure
+        assert_output "from-host"
+        assert_stderr_matches 'Read-only file system'
+        wrun run --rm --mount type=tmpfs,target=/t,tmpfs-size=1m "$(BB)" sh -c 'grep " /t " /proc/mounts'
+        assert_status 0
+        assert_output_matches '^tmpfs /t tmpfs rw,nosuid,nodev,noexec.*size=1024k'
+
+        wrun create --name mnt1 --mount type=volume,src=mvol,dst=/data,volume-nocopy "$(BB)" true
+        assert_status 0
+        wrun inspect -f '{{json .HostConfig.Mounts}}' mnt1
+        assert_output '[{"Type":"volume","Source":"mvol","Target":"/data","VolumeOptions":{"NoCopy":true}}]'
+        wrun inspect -f '{{json .Mounts}}' mnt1
+        assert_output_matches '"Type":"volume","Name":"mvol"'
+        wrun -1 volume rm mvol
+        assert_stderr_matches 'volume is in use'
+        wrun rm mnt1
+        assert_status 0
+
+        # unlike -v, --mount makes no missing host path
+        wrun -125 run --rm --mount "type=bind,source=$host/missing,target=/m" "$(BB)" true
+        assert_one_error_line
+        assert_stderr_matches "bind source path does not exist: $host/missing"
+        [ ! -e "$host/missing" ]
+        wrun -125 run --rm --mount type=bind,target=/m "$(BB)" true
+        assert_stderr_matches 'field Source must not be empty'
+        wrun -125 run --rm --mount type=volume,src=x "$(BB)" true
+        assert_stderr_matches 'invalid argument "type=volume,src=x" for "--mount" flag: target is required'
+        wrun -125 run --rm --mount type=volume,src=x,dst=/x,colour=red "$(BB)" true
+        assert_stderr_matches "unexpected key 'colour' in 'colour=red'"
+        wrun -125 run --rm --mount type=npipe,dst=/x "$(BB)" true
+        assert_stderr_matches 'mount type unknown'
+        wrun -125 run --rm --mount type=volume,src=x,dst=/d -v y:/d "$(BB)" true
+        assert_stderr_matches 'Duplicate mount point: /d'
+        wrun volume rm mvol
+        assert_status 0
+        [ -z "$(vol_names)" ] || { echo "volumes left: $(vol_names)"; false; }
         assert_no_leaks
 }

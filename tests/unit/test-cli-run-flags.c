@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "log-record.h"
 #include "macro.h"
+#include "mount-option.h"
 #include "run-options.h"
 #include "ulimit.h"
 #include "units.h"
@@ -221,6 +222,50 @@ static void test_log_record(void **state) {
         assert_int_equal(log_record_parse("not json", &r), -EBADMSG);
 }
 
+/* --mount: docker's CSV fields into the API's Mount object */
+static void test_mount_option(void **state) {
+        static const struct { const char *spec, *json; } good[] = {
+                { "type=bind,source=/h,target=/c,readonly,bind-propagation=rshared",
+                  "{\"Type\":\"bind\",\"Source\":\"/h\",\"Target\":\"/c\",\"ReadOnly\":true,"
+                  "\"BindOptions\":{\"Propagation\":\"rshared\"}}" },
+                { "src=data,dst=/d,volume-nocopy",
+                  "{\"Source\":\"data\",\"Target\":\"/d\",\"VolumeOptions\":{\"NoCopy\":true},\"Type\":\"volume\"}" },
+                { "type=tmpfs,destination=/t,tmpfs-size=1m,tmpfs-mode=1770,ro=false",
+                  "{\"Type\":\"tmpfs\",\"Target\":\"/t\",\"TmpfsOptions\":{\"SizeBytes\":1048576,\"Mode\":1016},"
+                  "\"ReadOnly\":false}" },
+        };
+        static const struct { const char *spec, *error; } bad[] = {
+                { "type=bind,source=/h", "target is required" },
+                { "type=bind,target=/c,foo=bar", "unexpected key 'foo' in 'foo=bar'" },
+                { "type=bind,target=/c,what", "invalid field 'what' must be a key=value pair" },
+                { "type=tmpfs,target=/c,tmpfs-size=lots", "invalid value for tmpfs-size: lots" },
+                { "type=tmpfs,target=/c,tmpfs-mode=9", "invalid value for tmpfs-mode: 9" },
+                { "type=bind,target=/c,readonly=maybe", "invalid value for readonly: maybe" },
+                { "type=bind,target=/c,volume-nocopy", "cannot mix 'volume-*' options with mount type 'bind'" },
+                { "type=volume,target=/c,tmpfs-size=1m", "cannot mix 'tmpfs-*' options with mount type 'volume'" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+                json_object *m = NULL;
+                char *error = NULL;
+
+                assert_int_equal(mount_option_parse(good[i].spec, &m, &error), 0);
+                assert_string_equal(json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+                                    good[i].json);
+                json_object_put(m);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                json_object *m = NULL;
+                char *error = NULL;
+
+                assert_int_equal(mount_option_parse(bad[i].spec, &m, &error), -EINVAL);
+                assert_non_null(error);
+                assert_string_equal(error, bad[i].error);
+                assert_null(m);
+                free(error);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_ram_in_bytes),
@@ -232,6 +277,7 @@ int main(void) {
                 cmocka_unit_test(test_flags_parsed),
                 cmocka_unit_test(test_time_parse),
                 cmocka_unit_test(test_log_record),
+                cmocka_unit_test(test_mount_option),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

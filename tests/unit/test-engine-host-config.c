@@ -290,6 +290,48 @@ static void test_volume_mounts(void **state) {
         json_object_put(req);
 }
 
+/* --mount entries as the -v and --tmpfs text they mean; docker's errors */
+static void test_mounts_expand(void **state) {
+        const char *json = "[{\"Type\":\"bind\",\"Source\":\"/tmp\",\"Target\":\"/b\",\"ReadOnly\":true,"
+                           "\"BindOptions\":{\"Propagation\":\"rslave\"}},"
+                           "{\"Type\":\"volume\",\"Source\":\"v\",\"Target\":\"/v\"},"
+                           "{\"Type\":\"volume\",\"Target\":\"/anon\",\"VolumeOptions\":{\"NoCopy\":true}},"
+                           "{\"Type\":\"tmpfs\",\"Target\":\"/t\",\"TmpfsOptions\":{\"SizeBytes\":1024,\"Mode\":448}}]";
+        static const struct { const char *json, *error; } bad[] = {
+                { "[{\"Type\":\"bind\",\"Target\":\"/b\"}]", "field Source must not be empty" },
+                { "[{\"Type\":\"bind\",\"Source\":\"/nonexistent/wharf\",\"Target\":\"/b\"}]",
+                  "bind source path does not exist: /nonexistent/wharf" },
+                { "[{\"Type\":\"bind\",\"Source\":\"rel\",\"Target\":\"/b\"}]", "mount path must be absolute" },
+                { "[{\"Type\":\"tmpfs\",\"Source\":\"x\",\"Target\":\"/t\"}]", "field Source must not be specified" },
+                { "[{\"Type\":\"npipe\",\"Target\":\"/t\"}]", "mount type unknown" },
+                { "[{\"Type\":\"volume\"}]", "field Target must not be empty" },
+                { "{}", "not a JSON array" },
+        };
+        char **binds = NULL, **tmpfs = NULL, *e = NULL;
+
+        assert_int_equal(mounts_expand(json, true, &binds, &tmpfs, &e), 0);
+        assert_string_equal(binds[0], "/tmp:/b:ro,rslave");
+        assert_string_equal(binds[1], "v:/v");
+        assert_string_equal(binds[2], "/anon:nocopy");
+        assert_null(binds[3]);
+        assert_string_equal(tmpfs[0], "/t:size=1024,mode=700");
+        assert_int_equal(mounts_check(binds, tmpfs, &e), 0);
+        strv_free(binds);
+        strv_free(tmpfs);
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                binds = tmpfs = NULL;
+                assert_int_equal(mounts_expand(bad[i].json, true, &binds, &tmpfs, &e), -EINVAL);
+                assert_non_null(strstr(e, bad[i].error));
+                free(e);
+                e = NULL;
+                strv_free(binds);
+                strv_free(tmpfs);
+        }
+        /* from a stored record, a missing source is no error (checked at create) */
+        assert_int_equal(mounts_expand(bad[1].json, false, &binds, &tmpfs, &e), 0);
+        strv_free(binds);
+}
+
 /* the image's VOLUME paths, less what -v or --tmpfs mount there */
 static void test_image_volumes(void **state) {
         const char *config = "{\"config\":{\"Volumes\":{\"/data\":{},\"/taken\":{},\"/t\":{},\"rel\":{}}}}";
@@ -454,6 +496,7 @@ int main(void) {
                 cmocka_unit_test(test_mounts),
                 cmocka_unit_test(test_volume_mounts),
                 cmocka_unit_test(test_image_volumes),
+                cmocka_unit_test(test_mounts_expand),
                 cmocka_unit_test(test_spec_host),
                 cmocka_unit_test(test_seccomp_from_docker),
                 cmocka_unit_test(test_exec_process),
