@@ -216,6 +216,9 @@ int method_populate_volume(sd_bus_message *msg, void *userdata, sd_bus_error *er
                         r = populate_add_caller(p, msg);
                         return r < 0 ? volume_fail(r, error, "Populating the volume") : 1;
                 }
+        /* a volume in use has its own files: no child to fork (each start asks) */
+        if (volume_data_is_empty(data) == 0)
+                return sd_bus_reply_method_return(msg, NULL);
 
         p = calloc(1, sizeof *p);
         if (!p)

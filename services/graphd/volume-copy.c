@@ -216,6 +216,12 @@ static int dir_is_empty(int fd) {
         return r;
 }
 
+int volume_data_is_empty(const char *data) {
+        _cleanup_(closep) int fd = open(data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+        return fd < 0 ? -errno : dir_is_empty(fd);
+}
+
 /* path inside root: "..", absolute symlinks and all stay below root */
 static int open_in_root(int root, const char *path) {
         struct open_how how = {

@@ -13,3 +13,6 @@
  * kept. data then takes path's mode and owner. Nothing to do is success.
  * Blocking: graphd runs it in a child. On failure, a one-line reason in err. */
 int volume_copy_up(const char *rootfs, const char *path, const char *data, char *err, size_t err_size);
+
+/* 1 when the directory data has no entry, 0 when it has, < 0 on error. */
+int volume_data_is_empty(const char *data);
