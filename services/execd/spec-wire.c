@@ -217,8 +217,13 @@ int exec_spec_serialize(const ExecSpec *s, char **ret, size_t *ret_size) {
                 if (!hex)
                         b.error = -ENOMEM;
                 else {
-                        for (size_t i = 0; i < s->seccomp_bpf_size; i++)
-                                sprintf(hex + 2 * i, "%02x", ((const uint8_t *) s->seccomp_bpf)[i]);
+                        static const char digits[] = "0123456789abcdef";
+                        for (size_t i = 0; i < s->seccomp_bpf_size; i++) {
+                                uint8_t x = ((const uint8_t *) s->seccomp_bpf)[i];
+                                hex[2 * i] = digits[x >> 4];
+                                hex[2 * i + 1] = digits[x & 15];
+                        }
+                        hex[2 * s->seccomp_bpf_size] = 0;
                         put(&b, TAG_SECCOMP, "%s", hex);
                         free(hex);
                 }
@@ -289,6 +294,17 @@ static int deserialize_resource(ExecResources *r, const char *v) {
                 return -EINVAL;
         }
         return *end ? -EINVAL : 0;
+}
+
+
+static int hex_value(char c) {
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
 }
 
 static int deserialize_record(ExecSpec *s, char tag, const char *v) {
@@ -390,13 +406,15 @@ static int deserialize_record(ExecSpec *s, char tag, const char *v) {
                 uint8_t *bpf = malloc(l / 2);
                 if (!bpf)
                         return -ENOMEM;
+                /* by hand: sscanf() would measure the rest of the string at
+                 * each byte, quadratic over a filter of thousands of bytes */
                 for (size_t i = 0; i < l / 2; i++) {
-                        unsigned x;
-                        if (sscanf(v + 2 * i, "%2x", &x) != 1) {
+                        int hi = hex_value(v[2 * i]), lo = hex_value(v[2 * i + 1]);
+                        if (hi < 0 || lo < 0) {
                                 free(bpf);
                                 return -EINVAL;
                         }
-                        bpf[i] = x;
+                        bpf[i] = (uint8_t) (hi << 4 | lo);
                 }
                 free(s->seccomp_bpf);
                 s->seccomp_bpf = bpf;

@@ -196,9 +196,11 @@ static void test_spec_runtime_fields(void **state) {
         assert_int_equal(s.resources.pids_limit, -1);
         assert_string_equal(s.seccomp_json, "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
         assert_int_equal(s.log_max_size, 10000);
-        s.seccomp_bpf = malloc(16);
-        memset(s.seccomp_bpf, 0xab, 16);
-        s.seccomp_bpf_size = 16;
+        /* every byte value: each hex digit both ways */
+        s.seccomp_bpf = malloc(256);
+        for (size_t i = 0; i < 256; i++)
+                ((uint8_t *) s.seccomp_bpf)[i] = (uint8_t) i;
+        s.seccomp_bpf_size = 256;
 
         assert_int_equal(exec_spec_serialize(&s, &wire, &size), 0);
         assert_int_equal(exec_spec_deserialize(wire, size, &back), 0);
@@ -216,8 +218,8 @@ static void test_spec_runtime_fields(void **state) {
         assert_string_equal(back.log_path, "/l/log");
         assert_int_equal(back.log_max_size, 10000);
         assert_int_equal(back.log_max_file, 3);
-        assert_int_equal(back.seccomp_bpf_size, 16);
-        assert_memory_equal(back.seccomp_bpf, s.seccomp_bpf, 16);
+        assert_int_equal(back.seccomp_bpf_size, 256);
+        assert_memory_equal(back.seccomp_bpf, s.seccomp_bpf, 256);
 }
 
 static void test_spec_bad_runtime_fields(void **state) {
