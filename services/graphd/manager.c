@@ -41,17 +41,21 @@ static Remover *remover_free(Remover *r) {
         return NULL;
 }
 
-static int remover_on_exit(sd_event_source *s, const siginfo_t *si, void *userdata) {
-        Remover *r = userdata;
-
+static void remover_end(Remover *r) {
         GraphDoneFunc done = r->done;
         void *done_userdata = r->done_userdata;
 
-        if (si->si_code != CLD_EXITED || si->si_status != 0)
-                log_warning("Removing %s failed; it goes at the next start.", r->path);
         remover_free(r);
         if (done)
                 done(done_userdata);
+}
+
+static int remover_on_exit(sd_event_source *s, const siginfo_t *si, void *userdata) {
+        Remover *r = userdata;
+
+        if (si->si_code != CLD_EXITED || si->si_status != 0)
+                log_warning("Removing %s failed; it goes at the next start.", r->path);
+        remover_end(r);
         return 0;
 }
 
@@ -69,43 +73,52 @@ pid_t manager_fork_helper(void) {
         return pid;
 }
 
+static int remover_fork(sd_event_source *s, void *userdata) {
+        Remover *r = userdata;
+        pid_t pid;
+
+        r->source = sd_event_source_disable_unref(r->source);
+        pid = manager_fork_helper();
+        if (pid < 0) {
+                (void) rm_rf(r->path);
+                remover_end(r);
+                return 0;
+        }
+        if (pid == 0)
+                _exit(rm_rf(r->path) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+        r->pid = pid;
+        if (sd_event_add_child(r->manager->event, &r->source, pid, WEXITED, remover_on_exit, r) < 0) {
+                (void) waitpid(pid, NULL, 0);
+                remover_end(r);
+        }
+        return 0;
+}
+
 /* Trees moved into tmp/ are removed by a child: a big layer must not stall
- * the event loop. The child exiting early is harmless: tmp/ is emptied at
+ * the event loop. The child is forked once the call that discarded the
+ * tree has its answer (a fork of graphd is ~1 ms on a slow machine: not on
+ * a run's exit path). Its exiting early is harmless: tmp/ is emptied at
  * every start. */
 static void manager_remove_tree(Graph *g, char *path, GraphDoneFunc done, void *done_userdata, void *userdata) {
         Manager *m = userdata;
         Remover *r;
-        pid_t pid;
 
         r = calloc(1, sizeof *r);
-        if (!r)
-                goto sync;
-        pid = manager_fork_helper();
-        if (pid < 0) {
-                free(r);
-                goto sync;
+        if (!r) {
+                (void) rm_rf(path);
+                free(path);
+                if (done)
+                        done(done_userdata);
+                return;
         }
-        if (pid == 0)
-                _exit(rm_rf(path) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
         r->manager = m;
         r->path = path;
-        r->pid = pid;
         r->done = done;
         r->done_userdata = done_userdata;
         r->next = m->removers;
         m->removers = r;
-        if (sd_event_add_child(m->event, &r->source, pid, WEXITED, remover_on_exit, r) < 0) {
-                (void) waitpid(pid, NULL, 0);
-                remover_free(r);
-                if (done)
-                        done(done_userdata);
-        }
-        return;
-sync:
-        (void) rm_rf(path);
-        free(path);
-        if (done)
-                done(done_userdata);
+        if (sd_event_add_defer(m->event, &r->source, remover_fork, r) < 0)
+                (void) remover_fork(NULL, r);
 }
 
 int manager_new(const char *root, const char *run, Manager **ret) {
@@ -176,7 +189,9 @@ Manager *manager_free(Manager *m) {
         volume_populates_finish(m);
         /* let removals in flight finish: PID 1 might never reap them */
         while (m->removers) {
-                (void) waitpid(m->removers->pid, NULL, 0);
+                /* one not forked yet leaves its tree in tmp/ for the next start */
+                if (m->removers->pid > 0)
+                        (void) waitpid(m->removers->pid, NULL, 0);
                 remover_free(m->removers);
         }
 
