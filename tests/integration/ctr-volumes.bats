@@ -191,10 +191,19 @@ keepme"
 @test "volumes and their data survive a restart of the stack's daemons" {
         wrun run --rm -v durable:/d "$(BB)" sh -c 'echo still-here > /d/f'
         assert_status 0
+        # a created container keeps its volumes across the restart too
+        wrun create --name later -v durable:/d -v /anon "$(BB)" sh -c 'cat /d/f; echo x > /anon/f'
+        assert_status 0
         kill_daemons Engine1 Graph1 Exec1
         wrun run --rm -v durable:/d "$(BB)" cat /d/f
         assert_status 0
         assert_output "still-here"
+        wrun start -a later
+        assert_status 0
+        assert_output "still-here"
+        [ "$(wc -w <<<"$(vol_names)")" -eq 2 ] || { echo "volumes: $(vol_names)"; false; }
+        wrun rm -v later
+        assert_status 0
         wrun volume ls -q
         assert_output "durable"
         wrun volume rm durable
