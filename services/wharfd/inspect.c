@@ -201,6 +201,23 @@ void *container_inspect(const Container *c) {
         json_object_object_add(config, "WorkingDir", json_object_new_string(strempty(c->config.workdir)));
         json_object_object_add(config, "Entrypoint", strv_or_null(c->config.entrypoint));
         ensure_object(config, "Labels");
+        /* docker's Config.Volumes: the anonymous volumes' paths (-v PATH, the image's VOLUME) */
+        {
+                json_object *mp, *vols = NULL;
+
+                if (json_object_object_get_ex(record, "MountPoints", &mp) && json_object_is_type(mp, json_type_array))
+                        for (size_t i = 0; i < json_object_array_length(mp); i++) {
+                                json_object *e = json_object_array_get_idx(mp, i), *a, *d;
+
+                                if (!json_object_object_get_ex(e, "Anonymous", &a) || !json_object_get_boolean(a) ||
+                                    !json_object_object_get_ex(e, "Destination", &d))
+                                        continue;
+                                if (!vols)
+                                        vols = json_object_new_object();
+                                json_object_object_add(vols, json_object_get_string(d), json_object_new_object());
+                        }
+                json_object_object_add(config, "Volumes", vols);
+        }
 
         json_object_object_add(o, "NetworkSettings", json_object_object_get_ex(record, "NetworkSettings", &v) ?
                                json_object_get(v) : network_none());

@@ -217,6 +217,8 @@ keepme"
         local name
         name=$(wharf inspect -f '{{json .Mounts}}' vb | jq -r '.[] | "\(.Name) \(.Destination)"')
         [[ $name =~ ^[0-9a-f]{64}\ /etc$ ]] || { echo "Mounts: $name"; false; }
+        wrun inspect -f '{{json .Config.Volumes}}' vb
+        assert_output '{"/etc":{}}'
         [ -f "$(VOLS)/${name% *}/_data/passwd" ]
         wrun rm -v vb
         assert_status 0
