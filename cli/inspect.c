@@ -247,3 +247,32 @@ bool container_has_tty(Engine *e, const char *id) {
         json_object_put(o);
         return r;
 }
+
+int inspect_objects(const char *command, const char *usage, const char *method, int argc, char *argv[]) {
+        _cleanup_(engine_freep) Engine *e = NULL;
+        _cleanup_(json_object_putp) json_object *out = json_object_new_array();
+        int r, rc = 0;
+
+        r = usage_getopt_simple(argc, argv, command, usage, NULL, ":", NULL, NULL);
+        if (r != 0)
+                return r < 0 ? EXIT_FAILURE : 0;
+        if (optind >= argc)
+                return usage_error(command, "\"wharf %s\" requires at least 1 argument.", command), EXIT_FAILURE;
+        if (!out || engine_connect(&e, NULL) < 0)
+                return EXIT_FAILURE;
+        for (int i = optind; i < argc; i++) {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+                const char *s;
+
+                r = engine_call(e, method, 0, &reply, NULL, false, "s", argv[i]);
+                if (r < 0) {
+                        rc = EXIT_FAILURE;
+                        continue;
+                }
+                if (sd_bus_message_read(reply, "s", &s) >= 0)
+                        json_object_array_add(out, json_tokener_parse(s));
+        }
+        printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
+        return rc;
+}

@@ -15,3 +15,8 @@ int engine_inspect_containers(Engine *e, bool all, json_object **ret);
 
 /* Config.Tty of a container (false when it cannot be told) */
 bool container_has_tty(Engine *e, const char *id);
+
+/* `wharf network|volume inspect NAME...`: after the usage check, method's
+ * JSON object for each name, printed as one array; the exit code (1 when
+ * any name failed, its error already printed). */
+int inspect_objects(const char *command, const char *usage, const char *method, int argc, char *argv[]);

@@ -10,6 +10,7 @@
 #include "bus.h"
 #include "cli.h"
 #include "format.h"
+#include "inspect.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
 
@@ -150,34 +151,8 @@ static int network_ls(int argc, char *argv[]) {
 }
 
 static int network_inspect(int argc, char *argv[]) {
-        _cleanup_(engine_freep) Engine *e = NULL;
-        _cleanup_(json_object_putp) json_object *out = json_object_new_array();
-        int r, rc = 0;
-
-        r = usage_getopt_simple(argc, argv, "network inspect", "network inspect NETWORK [NETWORK...]\n\n"
-                          "Display detailed information on one or more networks\n", NULL, ":", NULL, NULL);
-        if (r != 0)
-                return r < 0 ? EXIT_FAILURE : 0;
-        if (optind >= argc)
-                return usage_error("network inspect", "\"wharf network inspect\" requires at least 1 argument."),
-                       EXIT_FAILURE;
-        if (engine_connect(&e, NULL) < 0)
-                return EXIT_FAILURE;
-        for (int i = optind; i < argc; i++) {
-                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-                const char *s;
-
-                r = engine_call(e, "InspectNetwork", 0, &reply, NET_ERROR_PREFIX, false, "s", argv[i]);
-                if (r < 0) {
-                        rc = EXIT_FAILURE;
-                        continue;
-                }
-                if (sd_bus_message_read(reply, "s", &s) >= 0)
-                        json_object_array_add(out, json_tokener_parse(s));
-        }
-        printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                       JSON_C_TO_STRING_NOSLASHESCAPE));
-        return rc;
+        return inspect_objects("network inspect", "network inspect NETWORK [NETWORK...]\n\n"
+                               "Display detailed information on one or more networks\n", "InspectNetwork", argc, argv);
 }
 
 static int network_rm(int argc, char *argv[]) {

@@ -10,6 +10,7 @@
 #include "bus.h"
 #include "cli.h"
 #include "format.h"
+#include "inspect.h"
 #include "template.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
@@ -19,12 +20,6 @@ static const char *json_str(json_object *o, const char *key) {
 
         return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ?
                 json_object_get_string(v) : "";
-}
-
-static int print_json_array(json_object *a) {
-        printf("%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
-        return 0;
 }
 
 /* create */
@@ -321,33 +316,8 @@ out:
 /* inspect, rm */
 
 static int volume_inspect(int argc, char *argv[]) {
-        _cleanup_(engine_freep) Engine *e = NULL;
-        _cleanup_(json_object_putp) json_object *out = json_object_new_array();
-        int r, rc = 0;
-
-        r = usage_getopt_simple(argc, argv, "volume inspect", "volume inspect VOLUME [VOLUME...]\n\n"
-                                "Display detailed information on one or more volumes\n", NULL, ":", NULL, NULL);
-        if (r != 0)
-                return r < 0 ? EXIT_FAILURE : 0;
-        if (optind >= argc)
-                return usage_error("volume inspect", "\"wharf volume inspect\" requires at least 1 argument."),
-                       EXIT_FAILURE;
-        if (engine_connect(&e, NULL) < 0)
-                return EXIT_FAILURE;
-        for (int i = optind; i < argc; i++) {
-                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-                const char *s;
-
-                r = engine_call(e, "InspectVolume", 0, &reply, NULL, false, "s", argv[i]);
-                if (r < 0) {
-                        rc = EXIT_FAILURE;
-                        continue;
-                }
-                if (sd_bus_message_read(reply, "s", &s) >= 0)
-                        json_object_array_add(out, json_tokener_parse(s));
-        }
-        print_json_array(out);
-        return rc;
+        return inspect_objects("volume inspect", "volume inspect VOLUME [VOLUME...]\n\n"
+                               "Display detailed information on one or more volumes\n", "InspectVolume", argc, argv);
 }
 
 static int rm_opt(int c, void *ud) {

@@ -157,3 +157,15 @@ int daemon_run(sd_event *event) {
                 return log_error_errno(r, "Event loop failed: %m"), 1;
         return r;
 }
+
+int bus_reply_method_return_strv(sd_bus_message *call, char * const *l) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_return(call, &reply);
+        if (r >= 0)
+                r = sd_bus_message_append_strv(reply, (char **) l);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        return r;
+}

@@ -38,6 +38,9 @@ int daemon_bus_request_name(sd_bus *bus, const char *name);
 int bus_property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
                              sd_bus_message *reply, void *userdata, sd_bus_error *error);
 
+/* Answers call with one string array (an "as" reply). */
+int bus_reply_method_return_strv(sd_bus_message *call, char * const *l);
+
 /* Runs the loop; returns the exit code for main(). */
 int daemon_run(sd_event *event);
 

@@ -165,7 +165,6 @@ static int method_list_images(sd_bus_message *msg, void *userdata, sd_bus_error 
 }
 
 static int method_remove_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(strv_freep) char **messages = NULL;
         Manager *m = userdata;
         const char *ref;
@@ -179,12 +178,7 @@ static int method_remove_image(sd_bus_message *msg, void *userdata, sd_bus_error
                 return bus_fail(r, error, "Removing the image");
         STRV_FOREACH(l, messages)
                 log_info("%s", *l);
-        r = sd_bus_message_new_method_return(msg, &reply);
-        if (r >= 0)
-                r = sd_bus_message_append_strv(reply, messages);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_reply_method_return_strv(msg, messages);
 }
 
 /* {"Volatile": bool} -> ROOTFS_* flags */

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "daemon.h"
 #include "bus-errors.h"
 #include "dns.h"
 #include "fs-util.h"
@@ -982,13 +983,7 @@ int method_prune_networks(sd_bus_message *message, void *userdata, sd_bus_error 
                         return sd_bus_error_setf(error, WHARF_ERROR_BACKEND_FAILED, "failed to remove network %s: %s",
                                                  removed[strv_length(removed) - 1], strerror(-r));
         }
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        r = sd_bus_message_new_method_return(message, &reply);
-        if (r >= 0)
-                r = sd_bus_message_append_strv(reply, removed);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_reply_method_return_strv(message, removed);
 }
 
 /* docker's network inspect shape */

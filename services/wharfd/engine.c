@@ -155,7 +155,7 @@ static const char *short_id(const char *id, char buf[static 13]) {
 }
 
 static int on_remove_image(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = userdata, *out = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = userdata;
         _cleanup_(strv_freep) char **lines = NULL;
         const sd_bus_error *e = sd_bus_message_get_error(reply);
         int r;
@@ -178,11 +178,7 @@ static int on_remove_image(sd_bus_message *reply, void *userdata, sd_bus_error *
                         }
                 }
         }
-        r = sd_bus_message_new_method_return(request, &out);
-        if (r >= 0)
-                r = sd_bus_message_append_strv(out, lines);
-        if (r >= 0)
-                r = sd_bus_send(NULL, out, NULL);
+        (void) bus_reply_method_return_strv(request, lines);
         return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "backend.h"
 #include "bus-errors.h"
 #include "container.h"
+#include "daemon.h"
 #include "log.h"
 #include "volume.h"
 
@@ -379,18 +380,6 @@ static int on_prune_removed(sd_bus_message *reply, void *userdata, sd_bus_error 
         return 0;
 }
 
-static int reply_strv(sd_bus_message *request, char **l) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        int r;
-
-        r = sd_bus_message_new_method_return(request, &reply);
-        if (r >= 0)
-                r = sd_bus_message_append_strv(reply, l);
-        if (r >= 0)
-                r = sd_bus_send(NULL, reply, NULL);
-        return r;
-}
-
 /* Removes the next candidate, or answers and frees vc. */
 static void prune_next(VolumeCall *vc) {
         size_t n = json_object_array_length(vc->candidates);
@@ -411,7 +400,7 @@ static void prune_next(VolumeCall *vc) {
                         return;
                 log_warning_errno(r, "Failed to call graphd to prune volume %s: %m", name);
         }
-        r = reply_strv(vc->request, vc->removed);
+        r = bus_reply_method_return_strv(vc->request, vc->removed);
         if (r < 0)
                 log_warning_errno(r, "Failed to answer PruneVolumes: %m");
         volume_call_free(vc);
