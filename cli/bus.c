@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "bus-errors.h"
+#include <json-c/json.h>
+
 #include "bus.h"
 #include "cli.h"
 #include "log.h"
@@ -557,4 +559,23 @@ int engine_append_labels(sd_bus_message *m, char * const *labels) {
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;
+}
+
+int engine_list_json(Engine *e, const char *method, json_object **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *s;
+        int r;
+
+        r = engine_call(e, method, 0, &reply, NULL, false, NULL);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "s", &s);
+        if (r < 0)
+                return r;
+        *ret = json_tokener_parse(s);
+        if (*ret && json_object_is_type(*ret, json_type_array))
+                return 0;
+        json_object_put(*ret);
+        *ret = NULL;
+        return -EBADMSG;
 }

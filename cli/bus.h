@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <json-c/json.h>
+
 /* The client's side of org.wharf.Engine1: the connection, the one error line
  * for a failed call, and following jobs and containers by their signals.
  * Every watch is set up before the call that starts what it watches, so no
@@ -50,6 +52,10 @@ static inline void engine_freep(Engine **e) { if (*e) engine_free(*e); }
 int engine_call(Engine *e, const char *member, uint64_t usec, sd_bus_message **reply,
                 const char *error_prefix, bool dot, const char *types, ...);
 /* Same for a prepared message (from engine_new_call). */
+/* Calls a method without arguments that answers one JSON array as "s"
+ * (ListNetworks, ListVolumes); errors are printed. */
+int engine_list_json(Engine *e, const char *method, json_object **ret);
+
 /* Appends labels ("KEY=VALUE" or "KEY") as a{ss}. */
 int engine_append_labels(sd_bus_message *m, char * const *labels);
 

@@ -86,21 +86,6 @@ out:
 
 /* ls, inspect */
 
-static int list_json(Engine *e, json_object **ret) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *s;
-        int r;
-
-        r = engine_call(e, "ListNetworks", 0, &reply, NET_ERROR_PREFIX, false, NULL);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_read(reply, "s", &s);
-        if (r < 0)
-                return r;
-        *ret = json_tokener_parse(s);
-        return *ret ? 0 : -EBADMSG;
-}
-
 static int ls_opt(int c, void *ud) {
         if (c == 'q') {
                 *(bool *) ud = true;
@@ -121,7 +106,7 @@ static int network_ls(int argc, char *argv[]) {
                           "  -q, --quiet   Only display network IDs\n", options, ":q", ls_opt, &quiet);
         if (r != 0)
                 return r < 0 ? EXIT_FAILURE : 0;
-        if (engine_connect(&e, NULL) < 0 || list_json(e, &l) < 0)
+        if (engine_connect(&e, NULL) < 0 || engine_list_json(e, "ListNetworks", &l) < 0)
                 return EXIT_FAILURE;
         t = table_new(4, TABLE_DOCKER_MINWIDTH, TABLE_DOCKER_PADDING);
         if (!t)

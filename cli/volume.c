@@ -107,21 +107,6 @@ out:
 
 /* ls */
 
-static int list_json(Engine *e, json_object **ret) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *s;
-        int r;
-
-        r = engine_call(e, "ListVolumes", 0, &reply, NULL, false, NULL);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_read(reply, "s", &s);
-        if (r < 0)
-                return r;
-        *ret = json_tokener_parse(s);
-        return *ret && json_object_is_type(*ret, json_type_array) ? 0 : -EBADMSG;
-}
-
 static bool has_label(json_object *v, const char *want) {
         json_object *labels, *x;
         _cleanup_(freep) char *key = strndup(want, strcspn(want, "="));
@@ -281,7 +266,7 @@ static int volume_ls(int argc, char *argv[]) {
                 r = filter_check(a.filters);
         if (r != 0)
                 goto out;
-        if ((r = engine_connect(&e, NULL)) < 0 || (r = list_json(e, &l)) < 0)
+        if ((r = engine_connect(&e, NULL)) < 0 || (r = engine_list_json(e, "ListVolumes", &l)) < 0)
                 goto out;
         for (size_t i = 0; i < json_object_array_length(l); i++) {
                 json_object *v = json_object_array_get_idx(l, i);
