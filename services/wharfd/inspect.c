@@ -207,14 +207,14 @@ void *container_inspect(const Container *c) {
 
                 if (json_object_object_get_ex(record, "MountPoints", &mp) && json_object_is_type(mp, json_type_array))
                         for (size_t i = 0; i < json_object_array_length(mp); i++) {
-                                json_object *e = json_object_array_get_idx(mp, i), *a, *d;
+                                json_object *e = json_object_array_get_idx(mp, i);
+                                const char *d = mount_point_string(e, "Destination");
 
-                                if (!json_object_object_get_ex(e, "Anonymous", &a) || !json_object_get_boolean(a) ||
-                                    !json_object_object_get_ex(e, "Destination", &d))
+                                if (!mount_point_bool(e, "Anonymous") || !d)
                                         continue;
                                 if (!vols)
                                         vols = json_object_new_object();
-                                json_object_object_add(vols, json_object_get_string(d), json_object_new_object());
+                                json_object_object_add(vols, d, json_object_new_object());
                         }
                 json_object_object_add(config, "Volumes", vols);
         }

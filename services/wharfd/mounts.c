@@ -340,14 +340,14 @@ int mounts_image_volumes(const char *image_config, char * const *binds, char * c
         return 0;
 }
 
-static const char *mount_point_string(json_object *v, const char *key) {
+const char *mount_point_string(json_object *v, const char *key) {
         json_object *x;
 
         return json_object_object_get_ex(v, key, &x) && json_object_is_type(x, json_type_string) ?
                 json_object_get_string(x) : NULL;
 }
 
-static bool mount_point_bool(json_object *v, const char *key) {
+bool mount_point_bool(json_object *v, const char *key) {
         json_object *x;
 
         return json_object_object_get_ex(v, key, &x) && json_object_get_boolean(x);
@@ -387,13 +387,6 @@ void mounts_inspect_add_volumes(json_object *mounts, json_object *mount_points) 
         }
 }
 
-static const char *api_string(json_object *o, const char *key) {
-        json_object *v;
-
-        return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ?
-                json_object_get_string(v) : "";
-}
-
 static json_object *api_member(json_object *o, const char *key, const char *sub) {
         json_object *v, *w;
 
@@ -405,7 +398,8 @@ static json_object *api_member(json_object *o, const char *key, const char *sub)
 
 /* One HostConfig.Mounts entry as the -v or --tmpfs text it means. */
 static int mount_expand_one(json_object *m, bool check_sources, char ***binds, char ***tmpfs, char **ret_error) {
-        const char *type = api_string(m, "Type"), *src = api_string(m, "Source"), *dst = api_string(m, "Target");
+        const char *type = strempty(mount_point_string(m, "Type")), *src = strempty(mount_point_string(m, "Source")),
+                *dst = strempty(mount_point_string(m, "Target"));
         json_object *ro = NULL, *x;
         _cleanup_(freep) char *text = NULL;
         bool readonly;

@@ -8,6 +8,7 @@
  * them) and into inspect's Mounts. */
 
 #include <json-c/json.h>
+#include <stdbool.h>
 
 /* -EINVAL with *ret_error (docker's words) on a bad entry. */
 int mounts_check(char * const *binds, char * const *tmpfs, char **ret_error);
@@ -28,6 +29,11 @@ int mounts_volume_requests(char * const *binds, json_object **ret);
 /* The image's VOLUME paths (config.Volumes) that no -v or --tmpfs takes:
  * each gets an anonymous volume, as docker's create does. */
 int mounts_image_volumes(const char *image_config, char * const *binds, char * const *tmpfs, char ***ret);
+
+/* A mount point's (or any JSON object's) string member, NULL when absent
+ * or not a string; a boolean member, false when absent. */
+const char *mount_point_string(json_object *v, const char *key);
+bool mount_point_bool(json_object *v, const char *key);
 
 /* A bind mount of each volume's Source on its Destination. */
 void mounts_spec_add_volumes(json_object *spec, json_object *mount_points);

@@ -6,6 +6,7 @@
 #include "container.h"
 #include "daemon.h"
 #include "log.h"
+#include "mounts.h"
 #include "volume.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
@@ -39,19 +40,6 @@ VolumeOp *volume_op_free(VolumeOp *op) {
         return NULL;
 }
 
-static const char *json_string(json_object *o, const char *key) {
-        json_object *x;
-
-        return json_object_object_get_ex(o, key, &x) && json_object_is_type(x, json_type_string) ?
-                json_object_get_string(x) : NULL;
-}
-
-static bool json_true(json_object *o, const char *key) {
-        json_object *x;
-
-        return json_object_object_get_ex(o, key, &x) && json_object_get_boolean(x);
-}
-
 json_object *container_mount_points(const Container *c) {
         json_object *a;
 
@@ -66,7 +54,7 @@ static bool container_uses_volume(const Container *c, const char *name) {
         size_t n = a ? json_object_array_length(a) : 0;
 
         for (size_t i = 0; i < n; i++)
-                if (streq_ptr(json_string(json_object_array_get_idx(a, i), "Name"), name))
+                if (streq_ptr(mount_point_string(json_object_array_get_idx(a, i), "Name"), name))
                         return true;
         return false;
 }
@@ -112,8 +100,8 @@ static int on_volume_op_reply(sd_bus_message *reply, void *userdata, sd_bus_erro
 
                 r = sd_bus_message_read(reply, "s", &json);
                 v = r >= 0 ? json_tokener_parse(json) : NULL;
-                name = v ? json_string(v, "Name") : NULL;
-                mountpoint = v ? json_string(v, "Mountpoint") : NULL;
+                name = v ? mount_point_string(v, "Name") : NULL;
+                mountpoint = v ? mount_point_string(v, "Mountpoint") : NULL;
                 if (isempty(name) || isempty(mountpoint)) {
                         volume_op_finish(op, -EBADMSG, "graphd failed: bad CreateVolume reply");
                         return 0;
@@ -129,7 +117,7 @@ static int on_volume_op_reply(sd_bus_message *reply, void *userdata, sd_bus_erro
 }
 
 static int send_create(VolumeOp *op, json_object *mp) {
-        const char *name = json_string(mp, "Name");
+        const char *name = mount_point_string(mp, "Name");
         bool anonymous = isempty(name);
 
         /* a{ss}: the label docker gives the volumes it names */
@@ -140,8 +128,8 @@ static int send_create(VolumeOp *op, json_object *mp) {
 
 static int send_populate(VolumeOp *op, json_object *mp) {
         return backend_call(op->manager, BACKEND_GRAPH, &op->slot, "PopulateVolume", BACKEND_LONG_TIMEOUT_USEC,
-                            on_volume_op_reply, op, "sss", json_string(mp, "Name"), op->container_id,
-                            json_string(mp, "Destination"));
+                            on_volume_op_reply, op, "sss", mount_point_string(mp, "Name"), op->container_id,
+                            mount_point_string(mp, "Destination"));
 }
 
 /* Sends the next call, or ends the op. */
@@ -154,7 +142,7 @@ static int volume_op_step(VolumeOp *op) {
 
                 if (op->kind == VOLUME_OP_CREATE)
                         return send_create(op, mp);
-                if (!json_true(mp, "NoCopy") && !isempty(json_string(mp, "Name")))
+                if (!mount_point_bool(mp, "NoCopy") && !isempty(mount_point_string(mp, "Name")))
                         return send_populate(op, mp);
         }
         volume_op_finish(op, 0, NULL);
@@ -206,9 +194,9 @@ void volumes_drop_anonymous(Manager *m, const Container *c) {
 
         for (size_t i = 0; i < n; i++) {
                 json_object *mp = json_object_array_get_idx(a, i);
-                const char *name = json_string(mp, "Name");
+                const char *name = mount_point_string(mp, "Name");
 
-                if (!json_true(mp, "Anonymous") || isempty(name))
+                if (!mount_point_bool(mp, "Anonymous") || isempty(name))
                         continue;
                 /* another container may have it through --volumes-from one
                  * day; today an anonymous volume is its container's alone */
@@ -285,7 +273,7 @@ static int on_list_volumes(sd_bus_message *reply, void *userdata, sd_bus_error *
         for (size_t i = 0; i < json_object_array_length(a); i++) {
                 json_object *v = json_object_array_get_idx(a, i), *u = json_object_new_object();
 
-                json_object_object_add(u, "RefCount", json_object_new_int64(volume_ref_count(vc->manager, json_string(v, "Name"))));
+                json_object_object_add(u, "RefCount", json_object_new_int64(volume_ref_count(vc->manager, mount_point_string(v, "Name"))));
                 json_object_object_add(u, "Size", json_object_new_int64(-1));
                 json_object_object_add(v, "UsageData", u);
         }
@@ -369,7 +357,7 @@ static void prune_next(VolumeCall *vc);
 static int on_prune_removed(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
         VolumeCall *vc = userdata;
         const sd_bus_error *e = sd_bus_message_get_error(reply);
-        const char *name = json_string(json_object_array_get_idx(vc->candidates, vc->next), "Name");
+        const char *name = mount_point_string(json_object_array_get_idx(vc->candidates, vc->next), "Name");
 
         if (e)
                 log_warning("Failed to prune volume %s: %s", name, e->message ?: e->name);
@@ -387,7 +375,7 @@ static void prune_next(VolumeCall *vc) {
 
         for (; vc->next < n; vc->next++) {
                 json_object *v = json_object_array_get_idx(vc->candidates, vc->next), *labels;
-                const char *name = json_string(v, "Name");
+                const char *name = mount_point_string(v, "Name");
 
                 if (!name || volume_ref_count(vc->manager, name) > 0)
                         continue;
