@@ -81,6 +81,20 @@ int usage_getopt_error(const char *command, int c, char *argv[]);
 int usage_getopt_simple(int argc, char *argv[], const char *command, const char *usage,
                         const struct option *extra, const char *optstring, int (*handle)(int c, void *ud), void *ud);
 
+/* A management command's subcommand ("image ls", "volume rm", ...). help:
+ * its line in the group's --help; NULL lists the name alone, "" not at all
+ * (an alias). */
+typedef struct SubCommand {
+        const char *name;
+        int (*run)(int argc, char *argv[]);
+        const char *help;
+} SubCommand;
+
+/* Runs argv[1] of group from table; without one, the group's usage (exit
+ * 1; with --help, 0); an unknown one is docker's one-line error. */
+int usage_dispatch(const char *group, const char *description, int argc, char *argv[],
+                   const SubCommand *table, size_t n);
+
 /* A Go bool flag's value (--flag: NULL, true; --flag=false ...) in the
  * spellings of strconv.ParseBool; else docker's usage error. */
 int usage_parse_bool(const char *command, const char *flag, const char *value, bool *ret);

@@ -440,26 +440,6 @@ oom:
         return 1;
 }
 
-typedef struct SubCommand {
-        const char *name;
-        int (*run)(int argc, char *argv[]);
-} SubCommand;
-
-/* docker's management commands: "image ls" is "images" and so on */
-static int dispatch(const char *group, int argc, char *argv[], const SubCommand *table, size_t n) {
-        if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
-                printf("\nUsage:  wharf %s COMMAND\n\nCommands:\n", group);
-                for (size_t i = 0; i < n; i++)
-                        printf("  %s\n", table[i].name);
-                return argc < 2 ? 1 : 0;
-        }
-        for (size_t i = 0; i < n; i++)
-                if (streq(argv[1], table[i].name))
-                        return table[i].run(argc - 1, argv + 1);
-        fprintf(stderr, "wharf: '%s %s' is not a wharf command.\nSee 'wharf %s --help'\n", group, argv[1], group);
-        return 1;
-}
-
 int cmd_image(int argc, char *argv[]) {
         static const SubCommand table[] = {
                 { "history", cmd_history },
@@ -471,7 +451,7 @@ int cmd_image(int argc, char *argv[]) {
                 { "rm",      cmd_rmi },
                 { "tag",     cmd_tag },
         };
-        return dispatch("image", argc, argv, table, ELEMENTSOF(table));
+        return usage_dispatch("image", NULL, argc, argv, table, ELEMENTSOF(table));
 }
 
 int cmd_system(int argc, char *argv[]) {
@@ -479,5 +459,5 @@ int cmd_system(int argc, char *argv[]) {
                 { "df",   cmd_system_df },
                 { "info", cmd_info },
         };
-        return dispatch("system", argc, argv, table, ELEMENTSOF(table));
+        return usage_dispatch("system", NULL, argc, argv, table, ELEMENTSOF(table));
 }

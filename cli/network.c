@@ -264,38 +264,27 @@ static int network_connect(int argc, char *argv[], bool disconnect) {
         return r < 0 ? EXIT_FAILURE : 0;
 }
 
-int cmd_network(int argc, char *argv[]) {
-        const char *sub = argc > 1 ? argv[1] : NULL;
+static int network_connect_cmd(int argc, char *argv[]) {
+        return network_connect(argc, argv, false);
+}
 
-        if (!sub || streq(sub, "--help") || streq(sub, "-h")) {
-                printf("\nUsage:  wharf network COMMAND\n\nManage networks\n\nCommands:\n"
-                       "  connect     Connect a container to a network\n"
-                       "  create      Create a network\n"
-                       "  disconnect  Disconnect a container from a network\n"
-                       "  inspect     Display detailed information on one or more networks\n"
-                       "  ls          List networks\n"
-                       "  prune       Remove all unused networks\n"
-                       "  rm          Remove one or more networks\n");
-                return sub ? 0 : EXIT_FAILURE;
-        }
-        argc--;
-        argv++;
-        if (streq(sub, "create"))
-                return network_create(argc, argv);
-        if (streq(sub, "ls") || streq(sub, "list"))
-                return network_ls(argc, argv);
-        if (streq(sub, "inspect"))
-                return network_inspect(argc, argv);
-        if (streq(sub, "rm") || streq(sub, "remove"))
-                return network_rm(argc, argv);
-        if (streq(sub, "prune"))
-                return network_prune(argc, argv);
-        if (streq(sub, "connect"))
-                return network_connect(argc, argv, false);
-        if (streq(sub, "disconnect"))
-                return network_connect(argc, argv, true);
-        fprintf(stderr, "wharf: 'network %s' is not a wharf command.\nSee 'wharf network --help'\n", sub);
-        return EXIT_FAILURE;
+static int network_disconnect_cmd(int argc, char *argv[]) {
+        return network_connect(argc, argv, true);
+}
+
+int cmd_network(int argc, char *argv[]) {
+        static const SubCommand table[] = {
+                { "connect",    network_connect_cmd,    "Connect a container to a network" },
+                { "create",     network_create,         "Create a network" },
+                { "disconnect", network_disconnect_cmd, "Disconnect a container from a network" },
+                { "inspect",    network_inspect,        "Display detailed information on one or more networks" },
+                { "ls",         network_ls,             "List networks" },
+                { "list",       network_ls,             "" },
+                { "prune",      network_prune,          "Remove all unused networks" },
+                { "rm",         network_rm,             "Remove one or more networks" },
+                { "remove",     network_rm,             "" },
+        };
+        return usage_dispatch("network", "Manage networks", argc, argv, table, ELEMENTSOF(table));
 }
 
 /* wharf port CONTAINER [PRIVATE_PORT[/PROTO]] */

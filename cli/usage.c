@@ -95,3 +95,25 @@ int usage_getopt_simple(int argc, char *argv[], const char *command, const char 
         }
         return 0;
 }
+
+/* docker's management commands: "image ls" is "images" and so on */
+int usage_dispatch(const char *group, const char *description, int argc, char *argv[],
+                   const SubCommand *table, size_t n) {
+        if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
+                printf("\nUsage:  wharf %s COMMAND\n\n", group);
+                if (description)
+                        printf("%s\n\n", description);
+                printf("Commands:\n");
+                for (size_t i = 0; i < n; i++)
+                        if (!table[i].help)
+                                printf("  %s\n", table[i].name);
+                        else if (table[i].help[0])
+                                printf("  %-11s %s\n", table[i].name, table[i].help);
+                return argc < 2 ? 1 : 0;
+        }
+        for (size_t i = 0; i < n; i++)
+                if (streq(argv[1], table[i].name))
+                        return table[i].run(argc - 1, argv + 1);
+        fprintf(stderr, "wharf: '%s %s' is not a wharf command.\nSee 'wharf %s --help'\n", group, argv[1], group);
+        return 1;
+}

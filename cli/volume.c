@@ -379,29 +379,14 @@ static int volume_prune(int argc, char *argv[]) {
 }
 
 int cmd_volume(int argc, char *argv[]) {
-        const char *sub = argc > 1 ? argv[1] : NULL;
-
-        if (!sub || streq(sub, "--help") || streq(sub, "-h")) {
-                printf("\nUsage:  wharf volume COMMAND\n\nManage volumes\n\nCommands:\n"
-                       "  create      Create a volume\n"
-                       "  inspect     Display detailed information on one or more volumes\n"
-                       "  ls          List volumes\n"
-                       "  prune       Remove unused local volumes\n"
-                       "  rm          Remove one or more volumes\n");
-                return sub ? 0 : EXIT_FAILURE;
-        }
-        argc--;
-        argv++;
-        if (streq(sub, "create"))
-                return volume_create(argc, argv);
-        if (streq(sub, "ls") || streq(sub, "list"))
-                return volume_ls(argc, argv);
-        if (streq(sub, "inspect"))
-                return volume_inspect(argc, argv);
-        if (streq(sub, "rm") || streq(sub, "remove"))
-                return volume_rm(argc, argv);
-        if (streq(sub, "prune"))
-                return volume_prune(argc, argv);
-        fprintf(stderr, "wharf: 'volume %s' is not a wharf command.\nSee 'wharf volume --help'\n", sub);
-        return EXIT_FAILURE;
+        static const SubCommand table[] = {
+                { "create",  volume_create,  "Create a volume" },
+                { "inspect", volume_inspect, "Display detailed information on one or more volumes" },
+                { "ls",      volume_ls,      "List volumes" },
+                { "list",    volume_ls,      "" },
+                { "prune",   volume_prune,   "Remove unused local volumes" },
+                { "rm",      volume_rm,      "Remove one or more volumes" },
+                { "remove",  volume_rm,      "" },
+        };
+        return usage_dispatch("volume", "Manage volumes", argc, argv, table, ELEMENTSOF(table));
 }

@@ -73,6 +73,14 @@ vol_names() { wharf volume ls -q </dev/null | tr '\n' ' '; }
         wrun -1 volume ls -f colour=red
         assert_stderr_matches "invalid filter 'colour'"
 
+        wrun volume --help
+        assert_status 0
+        [[ $output == *"  ls          List volumes"* && $output != *"  list"* ]] || { echo "help: $output"; false; }
+        wrun -1 volume nope
+        assert_stderr_matches "'volume nope' is not a wharf command"
+        wrun volume list -q -f name=data1
+        assert_output "data1"
+
         wrun volume rm data1 "$anon"
         assert_status 0
         assert_output "data1
